@@ -1,0 +1,1 @@
+"""dashboard: the Streamlit app over ``core``. Figure builders never import streamlit."""
