@@ -140,9 +140,7 @@ def make_regression(
     else:
         coef = check_array("coef", coef, ndim=1)
         if coef.shape[0] != n_features:
-            raise ValueError(
-                f"coef must have n_features={n_features} entries, got {coef.shape[0]}."
-            )
+            raise ValueError(f"coef must have n_features={n_features} entries, got {coef.shape[0]}.")
 
     def draw(rows: int) -> tuple[np.ndarray, np.ndarray]:
         X = rng.standard_normal((rows, n_features)) @ root  # (rows, K)

@@ -130,7 +130,9 @@ class QuadraticLoss:
             ``Z[j, i] = L(center + a[i]·d1 + b[j]·d2)``, ready for a plotly surface.
         """
         k = self.n_features
-        e, d1, d2 = (check_weights(name, v, k)[0][0] for name, v in (("center", center), ("d1", d1), ("d2", d2)))
+        e, d1, d2 = (
+            check_weights(name, v, k)[0][0] for name, v in (("center", center), ("d1", d1), ("d2", d2))
+        )
         a = check_array("a", a, ndim=1)
         b = check_array("b", b, ndim=1)
         e = e - self.minimizer
@@ -139,4 +141,6 @@ class QuadraticLoss:
         aa, bb, ab = d1 @ Ad1, d2 @ Ad2, d1 @ Ad2
         a_lin, b_lin, const = d1 @ Ae, d2 @ Ae, e @ Ae
         A_, B_ = a[None, :], b[:, None]
-        return self.min_value + 0.5 * (const + aa * A_**2 + bb * B_**2 + 2 * (a_lin * A_ + b_lin * B_ + ab * A_ * B_))
+        return self.min_value + 0.5 * (
+            const + aa * A_**2 + bb * B_**2 + 2 * (a_lin * A_ + b_lin * B_ + ab * A_ * B_)
+        )

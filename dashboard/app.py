@@ -1,13 +1,33 @@
-"""Entry point: ``streamlit run dashboard/app.py``."""
+"""Entry point and picture frame: ``streamlit run dashboard/app.py``.
 
-import numpy as np
+Reads the sidebar, computes (cached) what the settings ask for, then draws the
+open view. Only that view is built, so switching is instant and every setting
+survives it (the sidebar is the same widgets on every view). A failure anywhere
+becomes a message above the last good result; no traceback reaches the page.
+"""
+
+from __future__ import annotations
+
 import streamlit as st
 
-from core import make_regression, solve_least_squares
+from dashboard import views
+from dashboard.state import compute_lab, show_problems
 
-st.set_page_config(page_title="Least-squares lab", layout="wide")
-st.title("Least-squares lab")
-data = make_regression(200, 2, noise=0.5, condition_number=10.0, seed=0)
-solution = solve_least_squares(data.X, data.y)
-st.latex(r"w^\star = (X^\top X)^{-1} X^\top y")
-st.write("Closed-form solution:", np.round(solution.coef, 4), "true:", np.round(data.coef, 4))
+VIEWS = {
+    "Landscape": views.landscape_page,
+    "Closed form": views.closed_form_page,
+    "Convergence": views.convergence_page,
+    "Fit": views.fit_page,
+}
+
+st.set_page_config(page_title="Least-squares lab", page_icon="📉", layout="wide")
+
+with st.sidebar:
+    st.title("Least-squares lab")
+    result = compute_lab()
+
+view = st.segmented_control(
+    "View", list(VIEWS), default="Landscape", key="view", label_visibility="collapsed"
+)
+show_problems(result)
+VIEWS[view or "Landscape"]()

@@ -1,0 +1,72 @@
+"""Rerun time and figure size of the dashboard, driven headless with AppTest.
+
+Budgets (issue 4): after a slider change, a server-side rerun of the landscape
+view with the default settings ≤ 100 ms median, ≤ 300 ms at N = 1e5; figure
+JSON shipped per rerun ≤ 500 KB. Each slider value is new, so every rerun
+really recomputes data, solution and runs (no cache hit); a trivial app's
+rerun through the same AppTest machinery is measured alongside as the floor.
+
+Run: python3 bench/bench_app.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+NOISES = [round(0.3 + 0.05 * i, 2) for i in range(12)]
+
+
+def _json_kb(at: AppTest) -> float:
+    return sum(len(el.proto.spec) for el in at.get("plotly_chart")) / 1e3
+
+
+def _rerun_times(at: AppTest) -> list[float]:
+    times = []
+    for noise in NOISES:
+        at.slider(key="noise").set_value(noise)
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+        assert not at.exception, at.exception
+    return times
+
+
+def _floor() -> float:
+    at = AppTest.from_string("import streamlit as st\nx = st.slider('x', 0, 100, 0, key='x')\n")
+    at.run()
+    times = []
+    for v in range(1, 12):
+        at.slider(key="x").set_value(v)
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    floor = _floor()
+    rows = []
+    for label, n, budget_ms in (("defaults (N=200)", None, 100), ("N = 1e5", 100_000, 300)):
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.run()  # cold: imports, numba cache load
+        if n is not None:
+            at.select_slider(key="n").set_value(n).run()
+        times = _rerun_times(at)
+        median_ms = statistics.median(times) * 1e3
+        kb = _json_kb(at)
+        rows.append((label, median_ms, max(times) * 1e3, budget_ms, kb))
+    print(f"AppTest floor (trivial one-slider app rerun): {floor * 1e3:.1f} ms")
+    print(f"{'setting':<18} {'median ms':>10} {'max ms':>8} {'budget':>7} {'JSON KB':>8}  verdict")
+    for label, med, mx, budget, kb in rows:
+        ok = med <= budget and kb <= 500
+        print(f"{label:<18} {med:>10.1f} {mx:>8.1f} {budget:>7} {kb:>8.1f}  {'PASS' if ok else 'FAIL'}")
+        print(f"{'':<18} median / floor = {med / (floor * 1e3):.1f}x")
+
+
+if __name__ == "__main__":
+    main()

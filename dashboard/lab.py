@@ -1,0 +1,145 @@
+"""From settings to numbers: the pure computations behind every view.
+
+No streamlit here; ``dashboard.compute`` wraps these in bounded caches. Each
+function takes hashable settings so the cache key is exactly what it computes from.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from core import (
+    SGD,
+    AdaGrad,
+    Adam,
+    ConstantSchedule,
+    CosineDecay,
+    Dataset,
+    InverseTimeDecay,
+    LeastSquaresSolution,
+    QuadraticLoss,
+    RMSProp,
+    SingularGramError,
+    StepDecay,
+    add_intercept_column,
+    gd_theory,
+    make_regression,
+    run_optimizer,
+    solve_least_squares,
+)
+
+from .settings import DataSettings, LabSettings, RunSettings, steps_per_epoch
+
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """A dataset, its loss as a quadratic form, the closed-form answer and GD theory."""
+
+    data: Dataset
+    X: np.ndarray  # (N, P) design matrix; first column is ones when fitting an intercept
+    y: np.ndarray  # (N,)
+    loss: QuadraticLoss
+    solution: LeastSquaresSolution  # normal equations, or the pseudo-inverse when they fail
+    normal_error: str | None  # why the normal equations failed, in words, else None
+    theory: object  # core.GDTheory
+    param_names: tuple[str, ...]  # ("b", "w₁", "w₂", ...)
+    solve_time: float  # seconds taken by the closed-form solve shown
+
+    @property
+    def w_star(self) -> np.ndarray:
+        return self.solution.coef
+
+    @property
+    def true_params(self) -> np.ndarray:
+        coef = self.data.coef
+        return np.concatenate([[self.data.intercept], coef]) if self.param_names[0] == "b" else coef
+
+
+def param_names(n_features: int, intercept: bool) -> tuple[str, ...]:
+    names = tuple(f"w{str(i + 1).translate(SUBSCRIPTS)}" for i in range(n_features))
+    return ("b", *names) if intercept else names
+
+
+def build_problem(settings: DataSettings) -> Problem:
+    """Draw the data and solve it in closed form; never switch method silently."""
+    data = make_regression(
+        settings.n_samples,
+        settings.n_features,
+        noise=settings.noise,
+        condition_number=settings.condition_number,
+        seed=settings.seed,
+        intercept=settings.true_intercept,
+        n_test=min(1000, max(100, settings.n_samples)),
+    )
+    X = add_intercept_column(data.X) if settings.intercept else data.X
+    loss = QuadraticLoss.from_data(X, data.y)
+    normal_error = None
+    start = time.perf_counter()
+    try:
+        solution = solve_least_squares(X, data.y, method="normal")
+    except SingularGramError as exc:
+        # The failure is the lesson: say so, and show the pseudo-inverse answer beside it.
+        normal_error = str(exc)
+        start = time.perf_counter()
+        solution = solve_least_squares(X, data.y, method="svd")
+    elapsed = time.perf_counter() - start
+    names = param_names(settings.n_features, settings.intercept)
+    return Problem(data, X, data.y, loss, solution, normal_error, gd_theory(loss), names, elapsed)
+
+
+def make_schedule(run: RunSettings, total_steps: int):
+    """The learning rate of ``run`` as a core schedule over ``total_steps`` steps."""
+    eta = run.learning_rate
+    if run.schedule == "inverse-time":
+        return InverseTimeDecay(eta, run.decay)
+    if run.schedule == "step":
+        return StepDecay(eta, 0.5, max(1, total_steps // 4))
+    if run.schedule == "cosine":
+        return CosineDecay(eta, max(1, total_steps))
+    return ConstantSchedule(eta)
+
+
+def make_optimizer(run: RunSettings, total_steps: int):
+    """The core update rule named by ``run.rule``."""
+    lr = make_schedule(run, total_steps)
+    if run.rule == "Momentum":
+        return SGD(lr, momentum=run.momentum)
+    if run.rule == "Nesterov":
+        return SGD(lr, momentum=run.momentum, nesterov=True)
+    if run.rule == "AdaGrad":
+        return AdaGrad(lr)
+    if run.rule == "RMSProp":
+        return RMSProp(lr, decay=run.beta2)
+    if run.rule == "Adam":
+        return Adam(lr, beta1=run.momentum, beta2=run.beta2)
+    return SGD(lr)
+
+
+def start_point(settings: LabSettings) -> np.ndarray:
+    """w0: the chosen first two coordinates, zeros elsewhere."""
+    w0 = np.zeros(settings.data.n_params)
+    m = min(2, w0.size)
+    w0[:m] = settings.w0[:m]
+    return w0
+
+
+def run_one(problem: Problem, run: RunSettings, settings: LabSettings):
+    """Run one optimizer on the problem's data from the shared start point."""
+    n = problem.X.shape[0]
+    batch = None if run.batch_size is None or run.batch_size >= n else run.batch_size
+    total = settings.epochs * steps_per_epoch(n, batch)
+    return run_optimizer(
+        problem.X,
+        problem.y,
+        make_optimizer(run, total),
+        batch_size=batch,
+        epochs=settings.epochs,
+        w0=start_point(settings),
+        seed=settings.data.seed,
+        loss=problem.loss,
+    )

@@ -1,0 +1,108 @@
+"""What the lecturer chose, as small frozen dataclasses (they hash for ``st.cache_data``).
+
+Pure Python: no streamlit here, so settings can be built and checked in tests,
+from presets or from a URL, exactly as the widgets build them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Choices offered by the widgets. Log-spaced where the quantity is a scale.
+N_CHOICES = (5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
+K_MAX = 50
+CONDITION_CHOICES = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1e3, 1e4, 1e5, 1e6)
+# 1, 1.5, 2, 3, 5, 7 per decade from 1e-4 to 70, then 100.
+_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
+LEARNING_RATE_CHOICES = (*(round(m * 10.0**e, 6) for e in range(-4, 2) for m in _MANTISSAS), 100.0)
+BATCH_CHOICES = ("full", 1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 5_000, 10_000)
+RULES = ("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam")
+SCHEDULES = ("constant", "inverse-time", "step", "cosine")
+SLICE_MODES = ("coordinates", "eigen")
+MAX_RUNS = 4
+
+# Resource caps: one rerun stays well under ~2 s and ~1 GB on a laptop.
+MAX_CELLS = 2_000_000  # N × K
+MAX_STEPS = 1_000_000  # optimizer steps per run (the recorded path is thinned, not the run)
+
+
+@dataclass(frozen=True)
+class DataSettings:
+    """Synthetic data: N samples, K features, noise σ, condition number κ of Σ."""
+
+    n_samples: int = 200
+    n_features: int = 2
+    noise: float = 0.5
+    condition_number: float = 10.0
+    intercept: bool = False
+    seed: int = 0
+
+    @property
+    def true_intercept(self) -> float:
+        # With the intercept switched on the data get a visible offset to recover.
+        return 2.0 if self.intercept else 0.0
+
+    @property
+    def n_params(self) -> int:
+        """Number of fitted parameters (features plus the intercept, if any)."""
+        return self.n_features + int(self.intercept)
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """One optimizer run to draw: an update rule and its hyperparameters."""
+
+    rule: str = "SGD"
+    learning_rate: float = 0.1
+    batch_size: int | None = None  # None: full-batch gradient descent
+    momentum: float = 0.9  # for Momentum / Nesterov; β₁ for Adam
+    beta2: float = 0.999  # Adam's second-moment decay; RMSProp's decay
+    schedule: str = "constant"
+    decay: float = 0.01  # strength of the schedule (see make_schedule)
+
+    @property
+    def label(self) -> str:
+        batch = "full batch" if self.batch_size is None else f"batch {self.batch_size}"
+        rule = "GD" if self.rule == "SGD" and self.batch_size is None else self.rule
+        sched = "" if self.schedule == "constant" else f", {self.schedule}"
+        return f"{rule} η={self.learning_rate:g}, {batch}{sched}"
+
+
+@dataclass(frozen=True)
+class LabSettings:
+    """Everything one rerun computes from."""
+
+    data: DataSettings = field(default_factory=DataSettings)
+    runs: tuple[RunSettings, ...] = (
+        RunSettings(rule="SGD", learning_rate=0.3, batch_size=None),
+        RunSettings(rule="SGD", learning_rate=0.05, batch_size=10),
+    )
+    epochs: int = 30
+    w0: tuple[float, float] = (-2.0, 2.0)  # first two coordinates of the start; the rest are 0
+    slice_mode: str = "coordinates"
+    slice_pair: tuple[int, int] = (0, 1)
+
+
+def steps_per_epoch(n_samples: int, batch_size: int | None) -> int:
+    """Optimizer steps in one epoch (one pass over the data)."""
+    if batch_size is None:
+        return 1
+    return -(-n_samples // batch_size)
+
+
+def check_caps(settings: LabSettings) -> list[str]:
+    """Return a message for every resource cap the settings exceed (empty when fine)."""
+    problems = []
+    d = settings.data
+    if d.n_samples * d.n_params > MAX_CELLS:
+        problems.append(
+            f"N × K = {d.n_samples:,} × {d.n_params} is above the cap of {MAX_CELLS:,} cells; lower N or K."
+        )
+    for i, run in enumerate(settings.runs, start=1):
+        steps = settings.epochs * steps_per_epoch(d.n_samples, run.batch_size)
+        if steps > MAX_STEPS:
+            problems.append(
+                f"Run {i} would take {steps:,} steps, above the cap of {MAX_STEPS:,}; "
+                "use fewer epochs or a larger batch."
+            )
+    return problems

@@ -1,0 +1,29 @@
+"""Pieces shared by the pages: run labels and colours, run messages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.figures import PALETTE, PathSpec
+from dashboard.state import LabResult
+
+
+def path_specs(result: LabResult) -> list[PathSpec]:
+    """One labelled, coloured path per run, in the colours the sidebar promises."""
+    return [
+        PathSpec(f"Run {i + 1}: {run.label}", PALETTE[i % len(PALETTE)], trajectory)
+        for i, (run, trajectory) in enumerate(zip(result.settings.runs, result.runs, strict=True))
+    ]
+
+
+def show_run_messages(result: LabResult) -> None:
+    """One line per run: converged, still going, or diverged (shown, not hidden)."""
+    for spec in path_specs(result):
+        t = spec.trajectory
+        text = f"**{spec.label}** — {t.message}"
+        if t.diverged:
+            st.error(text, icon="💥")
+        elif t.converged:
+            st.success(text, icon="✅")
+        else:
+            st.info(text, icon="⏳")

@@ -1,0 +1,91 @@
+"""The home view: the loss surface in 3D and as contours, with every path and w*."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from core.landscape import loss_curve, loss_slice, slice_directions
+from dashboard.figures import build_contour_figure, build_loss_curve_figure, build_surface_figure
+from dashboard.state import current
+
+from .common import path_specs, show_run_messages
+
+# Plotly resets a rotated 3D camera whenever the figure changes, so offer presets.
+CAMERAS = {
+    "oblique": {"eye": {"x": 1.6, "y": -1.6, "z": 1.0}},
+    "from above": {"eye": {"x": 0.0, "y": 0.0, "z": 2.5}, "up": {"x": 0, "y": 1, "z": 0}},
+    "along w₁": {"eye": {"x": 0.0, "y": -2.4, "z": 0.6}},
+    "along w₂": {"eye": {"x": 2.4, "y": 0.0, "z": 0.6}},
+}
+
+
+def _slice_controls(names: tuple[str, ...]) -> tuple[str, tuple[int, int]]:
+    c1, c2, c3 = st.columns([2, 1, 1])
+    mode = c1.radio(
+        "Slice through w* along",
+        ("coordinates", "eigen"),
+        format_func=lambda m: "two coordinates" if m == "coordinates" else "most / least curved directions",
+        horizontal=True,
+        key="slice",
+        help="With more than two parameters the surface is an exact 2D slice of the loss through w*.",
+    )
+    if mode != "coordinates":
+        return mode, (0, 1)
+    i = c2.selectbox("Horizontal axis", range(len(names)), 0, format_func=names.__getitem__, key="ax1")
+    others = [j for j in range(len(names)) if j != i]
+    j = c3.selectbox("Depth axis", others, 0, format_func=names.__getitem__, key="ax2")
+    return mode, (int(i), int(j))
+
+
+def landscape_page() -> None:
+    result = current()
+    problem = result.problem
+    specs = path_specs(result)
+    w_star = problem.w_star
+    p = w_star.size
+    st.markdown(
+        "**The loss L(w) = ‖y − Xw‖² / 2N** over the weights, with each optimizer's path on it "
+        "and the closed-form minimizer **w\\*** (★). Least squares is convex: one bowl, one minimum"
+        + (" — here a flat valley of minima, since XᵀX is singular." if problem.loss.rank < p else ".")
+    )
+    if p == 1:
+        curve = loss_curve(problem.loss, w_star, np.ones(1), points=[s.trajectory.weights for s in specs])
+        st.plotly_chart(build_loss_curve_figure(curve, specs, w_star), key="curve")
+        show_run_messages(result)
+        return
+
+    mode, pair = _slice_controls(problem.param_names) if p > 2 else ("coordinates", (0, 1))
+    d1, d2, labels = slice_directions(problem.loss, mode, pair=pair)
+    if p == 2 and mode == "coordinates":
+        labels = problem.param_names[:2]
+    points = [w_star] + [s.trajectory.weights for s in specs]
+    slice_ = loss_slice(problem.loss, w_star, d1, d2, points=points, labels=labels)
+    projected = p > 2
+    camera_name = st.segmented_control(
+        "3D view",
+        list(CAMERAS),
+        default="oblique",
+        key="cam",
+        help="Camera presets: the chart resets its rotation when a setting changes.",
+    )
+    camera = CAMERAS[camera_name or "oblique"]
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(
+            build_surface_figure(slice_, specs, w_star, camera=camera, projected=projected),
+            key="surface",
+            alt="3D loss surface with optimizer paths and the closed-form minimizer",
+        )
+    with right:
+        st.plotly_chart(
+            build_contour_figure(slice_, specs, w_star, projected=projected),
+            key="contour",
+            alt="Contour plot of the loss with optimizer paths and the closed-form minimizer",
+        )
+    if projected:
+        st.caption(
+            f"K = {p} parameters: this is the exact loss on a plane through w*; "
+            "the paths are projected onto that plane."
+        )
+    show_run_messages(result)

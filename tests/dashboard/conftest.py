@@ -1,0 +1,37 @@
+"""Headless app fixtures: AppTest with a timeout long enough for a cold numpy/plotly import."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+
+
+def new_app(**state) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at
+
+
+def figures(at: AppTest) -> list[dict]:
+    """Every plotly chart on the page as figure JSON (data, layout)."""
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def trace(fig: dict, name: str) -> dict:
+    matches = [t for t in fig["data"] if t.get("name") == name]
+    assert matches, f"no trace named {name!r} in {[t.get('name') for t in fig['data']]}"
+    return matches[0]
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = new_app()
+    at.run()
+    assert not at.exception, at.exception
+    return at
