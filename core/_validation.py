@@ -20,7 +20,7 @@ def _describe(value) -> str:
 def check_int(name: str, value, *, minimum: int | None = None, maximum: int | None = None) -> int:
     """Return ``value`` as an int, or raise naming ``name`` and the allowed range."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        if isinstance(value, numbers.Real) and float(value).is_integer():
+        if not isinstance(value, bool) and isinstance(value, numbers.Real) and float(value).is_integer():
             value = int(value)
         else:
             raise ValueError(f"{name} must be a whole number, got {_describe(value)}.")
@@ -105,7 +105,10 @@ def check_choice(name: str, value, choices: tuple[str, ...]) -> str:
 
 def check_weights(name: str, W, n_features: int) -> tuple[np.ndarray, bool]:
     """Return weights as an (M, K) array plus whether a single (K,) vector was given."""
-    W = np.asarray(W, dtype=np.float64)
+    try:
+        W = np.asarray(W, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must hold numbers only, got {_describe(W)}.") from None
     single = W.ndim == 1
     W2 = W.reshape(1, -1) if single else W
     if W2.ndim != 2 or W2.shape[1] != n_features:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._gram import augmented_gram
-from ._validation import check_array, check_weights, check_X_y
+from ._validation import check_array, check_float, check_int, check_weights, check_X_y
 
 EPS = np.finfo(np.float64).eps
 
@@ -68,10 +68,13 @@ class QuadraticLoss:
     @classmethod
     def from_moments(cls, A, b, c, *, n_samples: int) -> QuadraticLoss:
         """Build the form from A = XᵀX/N, b = Xᵀy/N and c = yᵀy/N."""
-        A = 0.5 * (check_array("A", A, ndim=2) + np.asarray(A, dtype=float).T)
+        A = check_array("A", A, ndim=2)
         b = check_array("b", b, ndim=1)
         if A.shape != (b.size, b.size):
             raise ValueError(f"A must have shape ({b.size}, {b.size}) to match b, got {A.shape}.")
+        A = 0.5 * (A + A.T)
+        c = check_float("c", c)
+        n_samples = check_int("n_samples", n_samples, minimum=1)
         eigenvalues, eigenvectors = np.linalg.eigh(A)
         eigenvalues, eigenvectors = eigenvalues[::-1], eigenvectors[:, ::-1]
         top = max(eigenvalues[0], 0.0)
