@@ -10,43 +10,61 @@ Loss convention, used identically everywhere in the project::
 so the Hessian is XᵀX / N and a single-sample gradient is xᵢ(xᵢᵀw − yᵢ).
 """
 
+from .cost import crossover, fit_cost_model, predicted_seconds, time_methods
 from .data import Dataset, add_intercept_column, make_regression
-from .datasets import DATASETS, DatasetInfo, list_datasets, load_dataset
+from .generalization import double_descent_experiment, min_norm_risk, sample_sizes_for_gammas, summarize_risk
+from .geometry import (
+    ColumnSpacePicture,
+    column_space_picture,
+    fitted_path,
+    gd_per_direction,
+    make_column_space_example,
+    to_eigenbasis,
+)
+from .minibatch import (
+    BatchMinimizers,
+    batch_minimizers,
+    minimizer_spread,
+    noise_ball_radius,
+    noise_ball_theory,
+    sandwich_covariance,
+)
+from .nonconvex import (
+    MinimaReport,
+    MinimumSet,
+    TanhData,
+    agreement_vs_sample_size,
+    find_minima,
+    make_tanh_data,
+    minimum_set,
+    run_tanh_descent,
+    tanh_gradient,
+    tanh_loss,
+    tanh_loss_grid,
+)
 from .optimizers import SGD, AdaGrad, AdaGradState, Adam, AdamState, RMSProp, RMSPropState, SGDState
 from .quadratic import QuadraticLoss
 from .schedules import ConstantSchedule, CosineDecay, InverseTimeDecay, Schedule, StepDecay
 from .solvers import LeastSquaresSolution, SingularGramError, solve_least_squares
-from .tabular import (
-    Design,
-    NumericColumns,
-    Table,
-    TableError,
-    csv_safe_cell,
-    design_from_table,
-    numeric_columns,
-    read_csv_table,
-    safe_label,
-    to_safe_csv,
-)
 from .theory import GDTheory, critical_learning_rate, gd_limit_point, gd_loss_bound, gd_loss_exact, gd_theory
 from .trajectory import Trajectory, excess_loss, run_optimizer
 
 __all__ = [
-    "DATASETS",
     "SGD",
     "AdaGrad",
     "AdaGradState",
     "Adam",
     "AdamState",
+    "BatchMinimizers",
+    "ColumnSpacePicture",
     "ConstantSchedule",
     "CosineDecay",
     "Dataset",
-    "DatasetInfo",
-    "Design",
     "GDTheory",
     "InverseTimeDecay",
     "LeastSquaresSolution",
-    "NumericColumns",
+    "MinimaReport",
+    "MinimumSet",
     "QuadraticLoss",
     "RMSProp",
     "RMSPropState",
@@ -54,25 +72,42 @@ __all__ = [
     "Schedule",
     "SingularGramError",
     "StepDecay",
-    "Table",
-    "TableError",
+    "TanhData",
     "Trajectory",
     "add_intercept_column",
+    "agreement_vs_sample_size",
+    "batch_minimizers",
+    "column_space_picture",
     "critical_learning_rate",
-    "csv_safe_cell",
-    "design_from_table",
+    "crossover",
+    "double_descent_experiment",
     "excess_loss",
+    "find_minima",
+    "fit_cost_model",
+    "fitted_path",
     "gd_limit_point",
     "gd_loss_bound",
     "gd_loss_exact",
+    "gd_per_direction",
     "gd_theory",
-    "list_datasets",
-    "load_dataset",
+    "make_column_space_example",
     "make_regression",
-    "numeric_columns",
-    "read_csv_table",
+    "make_tanh_data",
+    "min_norm_risk",
+    "minimizer_spread",
+    "minimum_set",
+    "noise_ball_radius",
+    "noise_ball_theory",
+    "predicted_seconds",
     "run_optimizer",
-    "safe_label",
+    "run_tanh_descent",
+    "sample_sizes_for_gammas",
+    "sandwich_covariance",
     "solve_least_squares",
-    "to_safe_csv",
+    "summarize_risk",
+    "tanh_gradient",
+    "tanh_loss",
+    "tanh_loss_grid",
+    "time_methods",
+    "to_eigenbasis",
 ]
