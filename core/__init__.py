@@ -12,6 +12,7 @@ so the Hessian is XᵀX / N and a single-sample gradient is xᵢ(xᵢᵀw − y�
 
 from .cost import crossover, fit_cost_model, predicted_seconds, time_methods
 from .data import Dataset, add_intercept_column, make_regression
+from .datasets import DATASETS, DatasetInfo, list_datasets, load_dataset
 from .generalization import double_descent_experiment, min_norm_risk, sample_sizes_for_gammas, summarize_risk
 from .geometry import (
     ColumnSpacePicture,
@@ -46,10 +47,23 @@ from .optimizers import SGD, AdaGrad, AdaGradState, Adam, AdamState, RMSProp, RM
 from .quadratic import QuadraticLoss
 from .schedules import ConstantSchedule, CosineDecay, InverseTimeDecay, Schedule, StepDecay
 from .solvers import LeastSquaresSolution, SingularGramError, solve_least_squares
+from .tabular import (
+    Design,
+    NumericColumns,
+    Table,
+    TableError,
+    csv_safe_cell,
+    design_from_table,
+    numeric_columns,
+    read_csv_table,
+    safe_label,
+    to_safe_csv,
+)
 from .theory import GDTheory, critical_learning_rate, gd_limit_point, gd_loss_bound, gd_loss_exact, gd_theory
 from .trajectory import Trajectory, excess_loss, run_optimizer
 
 __all__ = [
+    "DATASETS",
     "SGD",
     "AdaGrad",
     "AdaGradState",
@@ -60,11 +74,14 @@ __all__ = [
     "ConstantSchedule",
     "CosineDecay",
     "Dataset",
+    "DatasetInfo",
+    "Design",
     "GDTheory",
     "InverseTimeDecay",
     "LeastSquaresSolution",
     "MinimaReport",
     "MinimumSet",
+    "NumericColumns",
     "QuadraticLoss",
     "RMSProp",
     "RMSPropState",
@@ -72,6 +89,8 @@ __all__ = [
     "Schedule",
     "SingularGramError",
     "StepDecay",
+    "Table",
+    "TableError",
     "TanhData",
     "Trajectory",
     "add_intercept_column",
@@ -80,6 +99,8 @@ __all__ = [
     "column_space_picture",
     "critical_learning_rate",
     "crossover",
+    "csv_safe_cell",
+    "design_from_table",
     "double_descent_experiment",
     "excess_loss",
     "find_minima",
@@ -90,6 +111,8 @@ __all__ = [
     "gd_loss_exact",
     "gd_per_direction",
     "gd_theory",
+    "list_datasets",
+    "load_dataset",
     "make_column_space_example",
     "make_regression",
     "make_tanh_data",
@@ -98,9 +121,12 @@ __all__ = [
     "minimum_set",
     "noise_ball_radius",
     "noise_ball_theory",
+    "numeric_columns",
     "predicted_seconds",
+    "read_csv_table",
     "run_optimizer",
     "run_tanh_descent",
+    "safe_label",
     "sample_sizes_for_gammas",
     "sandwich_covariance",
     "solve_least_squares",
@@ -110,4 +136,5 @@ __all__ = [
     "tanh_loss_grid",
     "time_methods",
     "to_eigenbasis",
+    "to_safe_csv",
 ]
