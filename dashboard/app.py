@@ -8,6 +8,8 @@ becomes a message above the last good result; no traceback reaches the page.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard import views
@@ -20,7 +22,9 @@ VIEWS = {
     "Fit": views.fit_page,
 }
 
-st.set_page_config(page_title="Least-squares lab", page_icon="📉", layout="wide")
+# A local icon: an emoji or :material: icon would be fetched from the internet.
+ICON = str(Path(__file__).parent / "static" / "favicon.png")
+st.set_page_config(page_title="Least-squares lab", page_icon=ICON, layout="wide")
 
 with st.sidebar:
     st.title("Least-squares lab")

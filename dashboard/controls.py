@@ -104,7 +104,7 @@ def render_run_controls(i: int, stability_limit: float, n_samples: int) -> RunSe
         st.warning(
             f"η = {lr:g} is above the stability limit {stability_limit:.3g} of full-batch GD "
             "on this data: expect divergence.",
-            icon="⚠️",
+            icon=":material/warning:",
         )
     else:
         st.caption(f"Stability limit 2/λ_max = {stability_limit:.3g}")

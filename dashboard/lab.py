@@ -33,6 +33,9 @@ from core import (
 
 from .settings import DataSettings, LabSettings, RunSettings, steps_per_epoch
 
+# Rows of a path kept in memory: a long run is thinned (its final iterate stays exact),
+# which bounds every cached trajectory to ~MAX_RECORDED × K × 8 bytes.
+MAX_RECORDED = 20_000
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
@@ -142,4 +145,5 @@ def run_one(problem: Problem, run: RunSettings, settings: LabSettings):
         w0=start_point(settings),
         seed=settings.data.seed,
         loss=problem.loss,
+        max_recorded=MAX_RECORDED,
     )

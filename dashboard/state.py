@@ -75,7 +75,7 @@ def show_problems(result: LabResult | None) -> None:
         )
         st.stop()
     for text in result.errors:
-        st.error(text, icon="🛑")
+        st.error(text, icon=":material/report:")
     if result.stale:
         st.info("Showing the last settings that worked; change the setting named above to continue.")
 

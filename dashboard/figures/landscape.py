@@ -43,6 +43,9 @@ CAMERA_PRESETS = {
 PROJECTED_NOTE = "paths projected onto this plane"
 CLIPPED_NOTE = "some points lie outside this view (the run left it)"
 W_STAR_LABEL = "w* (closed form)"
+# Legends under the plot, so they never cover the title or the valley; same height side by side.
+LEGEND_BELOW = {"orientation": "h", "x": 0.0, "y": -0.05, "yanchor": "top"}
+FIGURE_HEIGHT = 600
 CONTOUR_COLORBAR_TITLE = "loss L(w)<br><sub>log scale above L*</sub>"
 
 
@@ -343,8 +346,11 @@ def build_surface_figure(
             # The true proportions of the two weight axes, within reason for a 3D box.
             "aspectmode": "manual",
             "aspectratio": {"x": max(x_span / longest, 0.3), "y": max(y_span / longest, 0.3), "z": 0.65},
+            "domain": {"x": [0.0, 1.0], "y": [0.0, 1.0]},
         },
-        "legend": {"x": 0.0, "y": 1.0, "yanchor": "top"},
+        "legend": LEGEND_BELOW,
+        "height": FIGURE_HEIGHT,
+        "margin": {"l": 0, "r": 0, "t": 60, "b": 0},
     }
     notes = _notes(projected=projected, clipped=slice_.clipped or any_outside, dark=dark, scene=True)
     layout = merge(layout, notes)
@@ -431,8 +437,9 @@ def build_contour_figure(
             "scaleanchor": "x",
             "scaleratio": 1,
         },
-        "legend": {"orientation": "h", "x": 0.0, "y": 1.0, "yanchor": "bottom"},
-        "margin": {"t": 100},
+        "legend": LEGEND_BELOW,
+        "height": FIGURE_HEIGHT,
+        "margin": {"t": 60},
     }
     layout = merge(layout, _notes(projected=projected, clipped=slice_.clipped or any_outside, dark=dark))
     title = title or "Contours of the loss with the optimizer paths"

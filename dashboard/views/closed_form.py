@@ -63,7 +63,7 @@ def closed_form_page() -> None:
         r"\quad\Longrightarrow\quad w^\star = (X^\top X)^{-1} X^\top y"
     )
     if problem.normal_error:
-        st.error(problem.normal_error, icon="🧱")
+        st.error(problem.normal_error, icon=":material/block:")
         st.markdown(
             "XᵀX cannot be inverted, so the equation above has infinitely many solutions. "
             "Shown instead: the **pseudo-inverse** solution w* = X⁺y, the one of smallest norm."

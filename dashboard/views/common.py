@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.figures import PALETTE, PathSpec
+from dashboard.figures import PathSpec, path_color
 from dashboard.state import LabResult
 
 
 def path_specs(result: LabResult) -> list[PathSpec]:
     """One labelled, coloured path per run, in the colours the sidebar promises."""
     return [
-        PathSpec(f"Run {i + 1}: {run.label}", PALETTE[i % len(PALETTE)], trajectory)
+        PathSpec(f"Run {i + 1}: {run.label}", path_color(i), trajectory)
         for i, (run, trajectory) in enumerate(zip(result.settings.runs, result.runs, strict=True))
     ]
 
@@ -22,8 +22,8 @@ def show_run_messages(result: LabResult) -> None:
         t = spec.trajectory
         text = f"**{spec.label}** — {t.message}"
         if t.diverged:
-            st.error(text, icon="💥")
+            st.error(text, icon=":material/error:")
         elif t.converged:
-            st.success(text, icon="✅")
+            st.success(text, icon=":material/check_circle:")
         else:
-            st.info(text, icon="⏳")
+            st.info(text, icon=":material/hourglass_top:")

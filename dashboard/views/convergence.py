@@ -42,6 +42,7 @@ def convergence_page() -> None:
             specs, min_value=problem.loss.min_value, w_star=problem.w_star, bound=bound, exact=exact
         ),
         key="convergence",
+        theme=None,
         alt="Loss gap and distance to the minimizer against step, log scale, for every run",
     )
     th = problem.theory

@@ -23,18 +23,21 @@ def fit_page() -> None:
     st.plotly_chart(
         build_fit_figure(problem.data.X, problem.y, fits, intercept_first=intercept),
         key="fit",
+        theme=None,
         alt="The data with the closed-form and optimizer fits",
     )
     left, right = st.columns(2)
     with left:
         st.plotly_chart(
-            build_coef_figure(problem.true_params, fits),
+            build_coef_figure(problem.true_params, fits, names=problem.param_names),
             key="coef",
+        theme=None,
             alt="True against estimated coefficients",
         )
     with right:
         st.plotly_chart(
             build_residual_figure(problem.X, problem.y, problem.w_star),
             key="residuals",
+        theme=None,
             alt="Residuals of the closed-form fit against fitted values",
         )

@@ -6,18 +6,16 @@ import numpy as np
 import streamlit as st
 
 from core.landscape import loss_curve, loss_slice, slice_directions
-from dashboard.figures import build_contour_figure, build_loss_curve_figure, build_surface_figure
+from dashboard.figures import (
+    CAMERA_PRESETS,
+    build_contour_figure,
+    build_loss_curve_figure,
+    build_surface_figure,
+)
+from dashboard.lab import start_point
 from dashboard.state import current
 
 from .common import path_specs, show_run_messages
-
-# Plotly resets a rotated 3D camera whenever the figure changes, so offer presets.
-CAMERAS = {
-    "oblique": {"eye": {"x": 1.6, "y": -1.6, "z": 1.0}},
-    "from above": {"eye": {"x": 0.0, "y": 0.0, "z": 2.5}, "up": {"x": 0, "y": 1, "z": 0}},
-    "along w₁": {"eye": {"x": 0.0, "y": -2.4, "z": 0.6}},
-    "along w₂": {"eye": {"x": 2.4, "y": 0.0, "z": 0.6}},
-}
 
 
 def _slice_controls(names: tuple[str, ...]) -> tuple[str, tuple[int, int]]:
@@ -49,38 +47,46 @@ def landscape_page() -> None:
         "and the closed-form minimizer **w\\*** (★). Least squares is convex: one bowl, one minimum"
         + (" — here a flat valley of minima, since XᵀX is singular." if problem.loss.rank < p else ".")
     )
+    paths = [s.trajectory.weights for s in specs]
+    anchors = [w_star, start_point(result.settings)]
     if p == 1:
-        curve = loss_curve(problem.loss, w_star, np.ones(1), points=[s.trajectory.weights for s in specs])
-        st.plotly_chart(build_loss_curve_figure(curve, specs, w_star), key="curve")
+        curve = loss_curve(
+            problem.loss, w_star, np.ones(1), points=paths, anchors=anchors, label=problem.param_names[0]
+        )
+        st.plotly_chart(
+            build_loss_curve_figure(curve, specs, w_star),
+            key="curve",
+            theme=None,
+            alt="The loss curve over the single weight, with each optimizer's steps on it",
+        )
         show_run_messages(result)
         return
 
     mode, pair = _slice_controls(problem.param_names) if p > 2 else ("coordinates", (0, 1))
-    d1, d2, labels = slice_directions(problem.loss, mode, pair=pair)
-    if p == 2 and mode == "coordinates":
-        labels = problem.param_names[:2]
-    points = [w_star] + [s.trajectory.weights for s in specs]
-    slice_ = loss_slice(problem.loss, w_star, d1, d2, points=points, labels=labels)
+    d1, d2, labels = slice_directions(problem.loss, mode, pair=pair, names=problem.param_names)
+    slice_ = loss_slice(problem.loss, w_star, d1, d2, points=paths, anchors=anchors, labels=labels)
     projected = p > 2
     camera_name = st.segmented_control(
         "3D view",
-        list(CAMERAS),
+        list(CAMERA_PRESETS),
         default="oblique",
         key="cam",
         help="Camera presets: the chart resets its rotation when a setting changes.",
     )
-    camera = CAMERAS[camera_name or "oblique"]
+    camera = CAMERA_PRESETS[camera_name or "oblique"]
     left, right = st.columns(2)
     with left:
         st.plotly_chart(
             build_surface_figure(slice_, specs, w_star, camera=camera, projected=projected),
             key="surface",
+            theme=None,
             alt="3D loss surface with optimizer paths and the closed-form minimizer",
         )
     with right:
         st.plotly_chart(
             build_contour_figure(slice_, specs, w_star, projected=projected),
             key="contour",
+            theme=None,
             alt="Contour plot of the loss with optimizer paths and the closed-form minimizer",
         )
     if projected:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -18,9 +20,23 @@ def new_app(**state) -> AppTest:
     return at
 
 
+def _decode(node):
+    # Plotly 7 ships numpy arrays as {"dtype", "bdata"(base64), "shape"}: turn them back into lists.
+    if isinstance(node, dict):
+        if "bdata" in node and "dtype" in node:
+            array = np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"])
+            if "shape" in node:
+                array = array.reshape([int(s) for s in str(node["shape"]).split(",")])
+            return array.tolist()
+        return {k: _decode(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_decode(v) for v in node]
+    return node
+
+
 def figures(at: AppTest) -> list[dict]:
-    """Every plotly chart on the page as figure JSON (data, layout)."""
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+    """Every plotly chart on the page as figure JSON (data, layout), arrays decoded."""
+    return [_decode(json.loads(el.proto.spec)) for el in at.get("plotly_chart")]
 
 
 def trace(fig: dict, name: str) -> dict:
