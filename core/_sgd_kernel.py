@@ -82,18 +82,28 @@ def _apply_update(rule, hyper, g, w, s1, s2, count, lr, w_new):
 
 
 @numba.njit(cache=True, nogil=True, fastmath=_FASTMATH)
-def _centered_gradient(A, w, w_star, d, g):
-    """g = A(w − w*) and return the loss gap ½(w − w*)ᵀA(w − w*); d receives w − w*."""
+def _centered_gradient(A, F, w, w_star, d, g, z):
+    """g = A(w − w*) and return the loss gap ½‖Fᵀ(w − w*)‖² (A = FFᵀ); d receives w − w*.
+
+    The gap is not taken as ½ dᵀg: when A is singular, d keeps a large null-space
+    part and dᵀg would cancel down to rounding noise (even below zero).
+    """
     k = w.shape[0]
+    r = F.shape[1]
     for j in range(k):
         d[j] = w[j] - w_star[j]
-    gap = 0.0
+    for c in range(r):
+        z[c] = 0.0
     for j in range(k):
         s = 0.0
         for m in range(k):
             s += A[j, m] * d[m]
         g[j] = s
-        gap += d[j] * s
+        for c in range(r):
+            z[c] += F[j, c] * d[j]
+    gap = 0.0
+    for c in range(r):
+        gap += z[c] * z[c]
     return 0.5 * gap
 
 
@@ -106,6 +116,7 @@ def _copy_row(src, dst, row):
 @numba.njit(cache=True, nogil=True)
 def run_full_batch(
     A,
+    F,
     w_star,
     n_steps,
     rates,
@@ -130,10 +141,11 @@ def run_full_batch(
     k = w.shape[0]
     d = np.empty(k)
     g = np.empty(k)
+    z = np.empty(F.shape[1])
     w_new = np.empty(k)
     t, n_rec, status = 0, 1, RUNNING  # row 0 (the start) is written by the caller
     while True:
-        gap = _centered_gradient(A, w, w_star, d, g)
+        gap = _centered_gradient(A, F, w, w_star, d, g, z)
         if not gap <= gap_limit:
             status = DIVERGED
             break
@@ -172,6 +184,7 @@ def run_minibatch(
     s2,
     count,
     A,
+    F,
     w_star,
     tol_gap,
     loss_limit,
@@ -194,6 +207,7 @@ def run_minibatch(
     n, k = X.shape
     g = np.empty(k)
     d = np.empty(k)
+    z = np.empty(F.shape[1])
     w_new = np.empty(k)
     t, status = t0, RUNNING
     touched = 0.0
@@ -239,7 +253,7 @@ def run_minibatch(
             if t % rec_every == 0:
                 _copy_row(w, W_out, n_rec)
                 n_rec += 1
-        gap = _centered_gradient(A, w, w_star, d, g)
+        gap = _centered_gradient(A, F, w, w_star, d, g, z)
         if not gap <= gap_limit:
             status = DIVERGED
             break
@@ -250,8 +264,11 @@ def run_minibatch(
 
 
 @numba.njit(cache=True, nogil=True, fastmath=_FASTMATH)
-def row_gaps(W, w_star, F, out):
-    """out[i] = ½‖Fᵀ(W[i] − w*)‖² for a (K, r) factor F of A = FFᵀ, row by row (small K)."""
+def row_gaps(W, w_star, F, triangular, out):
+    """out[i] = ½‖Fᵀ(W[i] − w*)‖² for a (K, r) factor F of A = FFᵀ, row by row.
+
+    With ``triangular`` F is the lower Cholesky factor and its zeros are skipped (K²/2 FMAs a row).
+    """
     m, k = W.shape
     r = F.shape[1]
     d = np.empty(k)
@@ -261,9 +278,11 @@ def row_gaps(W, w_star, F, out):
             d[j] = W[i, j] - w_star[j]
         for c in range(r):
             z[c] = 0.0
-        for j in range(k):  # z = Fᵀd as a sum of rows: vectorizes over c
-            for c in range(r):
-                z[c] += F[j, c] * d[j]
+        for j in range(k):  # z = Fᵀd accumulated row by row of F: vectorizes over c
+            top = j + 1 if triangular else r
+            dj = d[j]
+            for c in range(top):
+                z[c] += F[j, c] * dj
         s = 0.0
         for c in range(r):
             s += z[c] * z[c]

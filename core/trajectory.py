@@ -248,8 +248,9 @@ class _Run:
         k = w0.size
         self.s1, self.s2, self.count = np.zeros(k), np.zeros(k), 0
         self.A = np.ascontiguousarray(loss.A)
+        self.F = np.ascontiguousarray(_loss_factor(loss)[0])  # (K, r): A = FFᵀ, for exact gaps
         self.w_star = np.ascontiguousarray(loss.minimizer)
-        gap0 = _gap_one(loss, w0)
+        gap0 = float(excess_loss(loss, w0[None, :])[0])
         self.tol_gap = tol * gap0
         # Divergence threshold on L, and on the gap L − L*; see DIVERGENCE_FACTOR.
         self.loss_limit = DIVERGENCE_FACTOR * max(loss.min_value + gap0, 0.5 * loss.c, 1e-300)
@@ -271,8 +272,9 @@ class _Run:
     def full_batch(self):
         self.rate_array = self.rates(0, self.total)
         t, self.n_rec, self.count, self.status = kernel.run_full_batch(
-            self.A, self.w_star, self.total, self.rate_array, self.rule, self.hyper, self.w, self.s1, self.s2,
-            self.count, self.tol_gap, self.gap_limit, self.W, self.rec_every, self.batch_loss, self.grad_norm,
+            self.A, self.F, self.w_star, self.total, self.rate_array, self.rule, self.hyper, self.w, self.s1,
+            self.s2, self.count, self.tol_gap, self.gap_limit, self.W, self.rec_every, self.batch_loss,
+            self.grad_norm,
         )  # fmt: skip
         self.t = t
         self.batch_loss[:t] += self.loss.min_value  # the kernel stored gaps; the batch is all the data
@@ -295,8 +297,8 @@ class _Run:
             rate_parts.append(rates)
             self.t, self.n_rec, self.count, self.status, _ = kernel.run_minibatch(
                 X, y, orders, batch_size, rates, t0, self.rule, self.hyper, self.w, self.s1, self.s2,
-                self.count, self.A, self.w_star, self.tol_gap, self.loss_limit, self.gap_limit, self.W,
-                self.n_rec, self.rec_every, self.batch_loss, self.grad_norm,
+                self.count, self.A, self.F, self.w_star, self.tol_gap, self.loss_limit, self.gap_limit,
+                self.W, self.n_rec, self.rec_every, self.batch_loss, self.grad_norm,
             )  # fmt: skip
             if self.status != kernel.RUNNING:
                 break
@@ -353,11 +355,6 @@ class _Run:
         )
 
 
-def _gap_one(loss: QuadraticLoss, w) -> float:
-    d = w - loss.minimizer
-    return max(0.5 * float(d @ (loss.A @ d)), 0.0)
-
-
 def excess_loss(loss: QuadraticLoss, W) -> np.ndarray:
     """L(w) − L* = ½(w − w*)ᵀA(w − w*) for each row of ``W`` (M, K) → (M,), no pass over the data.
 
@@ -372,7 +369,9 @@ def excess_loss(loss: QuadraticLoss, W) -> np.ndarray:
     out = np.empty(m)
     factor, triangular = _loss_factor(loss)
     if k <= _SMALL_K:
-        kernel.row_gaps(W, np.ascontiguousarray(loss.minimizer), np.ascontiguousarray(factor), out)
+        kernel.row_gaps(
+            W, np.ascontiguousarray(loss.minimizer), np.ascontiguousarray(factor), triangular, out
+        )
         return out
     with np.errstate(over="ignore", invalid="ignore"):
         for lo in range(0, m, _LOSS_CHUNK):
@@ -402,6 +401,8 @@ def _message(run: _Run, converged, diverged, diverged_at, t, gap, batch_size, st
     if converged:
         if t == 0:
             return "converged after 0 steps: the start is already the minimizer"
+        if run.tol == 0:
+            return f"converged after {t} steps: the loss gap L(w) − L* reached 0 to rounding"
         return (
             f"converged after {t} steps: the loss gap L(w) − L* fell below {run.tol:g} of its starting value"
         )

@@ -112,6 +112,18 @@ def test_gd_from_zero_finds_min_norm_solution_when_underdetermined():
     )  # ... but not the min-norm one
 
 
+def test_singular_problem_does_not_stop_on_rounding_noise():
+    # From w0 ≠ 0 on N < K, w − w* keeps a large null-space part; the loss gap must still be
+    # measured exactly (½‖Fᵀd‖², not ½dᵀAd, which cancels to noise and could read as 0).
+    data = make_regression(20, 50, noise=0.1, seed=4)
+    traj = run_optimizer(data.X, data.y, SGD(0.3), epochs=3000, tol=0, w0=np.ones(50))
+    assert np.all(traj.excess_loss >= 0)
+    if traj.converged:
+        assert traj.excess_loss[-1] < 1e-26
+    with_tol = run_optimizer(data.X, data.y, SGD(0.3), epochs=3000, tol=1e-12, w0=np.ones(50))
+    assert with_tol.converged and with_tol.excess_loss[-1] <= 1e-12 * with_tol.excess_loss[0]
+
+
 def ball(traj):
     """Mean loss gap over the second half of the run: the size of SGD's noise ball."""
     gaps = traj.excess_loss
