@@ -10,6 +10,7 @@ Loss convention, used identically everywhere in the project::
 so the Hessian is XᵀX / N and a single-sample gradient is xᵢ(xᵢᵀw − yᵢ).
 """
 
+from ._gram import augmented_gram
 from .cost import crossover, fit_cost_model, predicted_seconds, time_methods
 from .data import Dataset, add_intercept_column, make_regression
 from .datasets import DATASETS, DatasetInfo, list_datasets, load_dataset
@@ -46,7 +47,7 @@ from .nonconvex import (
 from .optimizers import SGD, AdaGrad, AdaGradState, Adam, AdamState, RMSProp, RMSPropState, SGDState
 from .quadratic import QuadraticLoss
 from .schedules import ConstantSchedule, CosineDecay, InverseTimeDecay, Schedule, StepDecay
-from .solvers import LeastSquaresSolution, SingularGramError, solve_least_squares
+from .solvers import LeastSquaresSolution, SingularGramError, solve_least_squares, solve_normal_equations
 from .tabular import (
     Design,
     NumericColumns,
@@ -95,6 +96,7 @@ __all__ = [
     "Trajectory",
     "add_intercept_column",
     "agreement_vs_sample_size",
+    "augmented_gram",
     "batch_minimizers",
     "column_space_picture",
     "critical_learning_rate",
@@ -130,6 +132,7 @@ __all__ = [
     "sample_sizes_for_gammas",
     "sandwich_covariance",
     "solve_least_squares",
+    "solve_normal_equations",
     "summarize_risk",
     "tanh_gradient",
     "tanh_loss",

@@ -13,6 +13,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from ._validation import check_X_y
+
 _N_CHUNKS = 16
 _MIN_ROWS_PER_CHUNK = 8192
 _BLOCK = 128  # rows per buffer: (K+1) x 128 doubles stays in L1 for K up to ~20
@@ -62,13 +64,32 @@ def _gram_serial(X, y):
     return G
 
 
-def augmented_gram(X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Return ``[X y]ᵀ[X y]`` of shape (K+1, K+1) in one pass over validated data.
+def augmented_gram(X, y) -> np.ndarray:
+    """Return ``[X y]ᵀ[X y]`` in one pass over the data.
 
-    Top-left K×K block is XᵀX, last column Xᵀy, corner yᵀy.
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+
+    Returns
+    -------
+    ndarray of shape (n_features + 1, n_features + 1)
+        Top-left K×K block XᵀX, last column Xᵀy, corner yᵀy. Feed it to
+        :meth:`QuadraticLoss.from_gram` and :func:`solve_normal_equations` to
+        get both from a single pass.
     """
-    X = np.ascontiguousarray(X, dtype=np.float64)
-    y = np.ascontiguousarray(y, dtype=np.float64)
+    # No separate isfinite pass (it would cost as much as the Gram itself): G is
+    # non-finite exactly when the input is, or when the products overflow.
+    X, y = check_X_y(X, y, finite=False)
+    X = np.ascontiguousarray(X)
+    y = np.ascontiguousarray(y)
     n_chunks = min(_N_CHUNKS, X.shape[0] // _MIN_ROWS_PER_CHUNK)
     G = _gram_serial(X, y) if n_chunks < 2 else _gram_parallel(X, y, n_chunks)
+    if not np.all(np.isfinite(G)):
+        check_X_y(X, y)  # raises, naming the non-finite entries
+        raise ValueError(
+            "X or y holds values so large that XᵀX overflows (largest |value| "
+            f"{max(np.abs(X).max(), np.abs(y).max()):.3g}); rescale the data, e.g. standardize it."
+        )
     return np.triu(G) + np.triu(G, 1).T

@@ -58,8 +58,13 @@ def check_float(
     return value
 
 
-def check_array(name: str, value, *, ndim: int) -> np.ndarray:
-    """Return ``value`` as a finite float64 array with ``ndim`` dimensions."""
+def check_array(name: str, value, *, ndim: int, finite: bool = True) -> np.ndarray:
+    """Return ``value`` as a float64 array with ``ndim`` dimensions (and finite, unless told not to).
+
+    ``finite=False`` is for callers that detect non-finite input more cheaply
+    themselves (a one-pass Gram is non-finite exactly when its input is, or
+    overflows); they then call again with ``finite=True`` for the message.
+    """
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
@@ -75,7 +80,7 @@ def check_array(name: str, value, *, ndim: int) -> np.ndarray:
         )
     if array.size == 0 or any(n < 1 for n in array.shape):
         raise ValueError(f"{name} must not be empty, got shape {array.shape}.")
-    if not np.all(np.isfinite(array)):
+    if finite and not np.all(np.isfinite(array)):
         bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
         raise ValueError(
             f"{name} contains {bad} non-finite value(s) (NaN or inf); remove or impute them first."
@@ -83,10 +88,10 @@ def check_array(name: str, value, *, ndim: int) -> np.ndarray:
     return array
 
 
-def check_X_y(X, y) -> tuple[np.ndarray, np.ndarray]:
+def check_X_y(X, y, *, finite: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Validate a design matrix and target vector and return them as float64 arrays."""
-    X = check_array("X", X, ndim=2)
-    y = check_array("y", y, ndim=1)
+    X = check_array("X", X, ndim=2, finite=finite)
+    y = check_array("y", y, ndim=1, finite=finite)
     if X.shape[0] != y.shape[0]:
         raise ValueError(
             "Number of samples in X and y does not correspond: "

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._gram import augmented_gram
-from ._validation import check_array, check_float, check_int, check_weights, check_X_y
+from ._validation import check_array, check_float, check_int, check_weights
 
 EPS = np.finfo(np.float64).eps
 
@@ -60,10 +60,16 @@ class QuadraticLoss:
     @classmethod
     def from_data(cls, X, y) -> QuadraticLoss:
         """Build the form in one pass over ``X`` (n_samples, n_features) and ``y`` (n_samples,)."""
-        X, y = check_X_y(X, y)
-        n, k = X.shape
-        G = augmented_gram(X, y) / n
-        return cls.from_moments(G[:k, :k], G[:k, k], G[k, k], n_samples=n)
+        gram = augmented_gram(X, y)  # validates X and y within its single pass
+        return cls.from_gram(gram, n_samples=len(y))
+
+    @classmethod
+    def from_gram(cls, gram, *, n_samples: int) -> QuadraticLoss:
+        """Build the form from ``[X y]ᵀ[X y]`` (see :func:`core.augmented_gram`) and N."""
+        n_samples = check_int("n_samples", n_samples, minimum=1)
+        G = check_array("gram", gram, ndim=2) / n_samples
+        k = G.shape[0] - 1
+        return cls.from_moments(G[:k, :k], G[:k, k], G[k, k], n_samples=n_samples)
 
     @classmethod
     def from_moments(cls, A, b, c, *, n_samples: int) -> QuadraticLoss:

@@ -16,7 +16,7 @@ import numpy as np
 import scipy.linalg
 
 from ._gram import augmented_gram
-from ._validation import check_choice, check_X_y
+from ._validation import check_array, check_choice, check_int, check_X_y
 
 METHODS = ("normal", "qr", "svd")
 EPS = np.finfo(np.float64).eps
@@ -101,10 +101,35 @@ def _singular_error(rank: int, n_features: int, cond: float, why: str) -> Singul
     )
 
 
-def _solve_normal(X: np.ndarray, y: np.ndarray) -> LeastSquaresSolution:
-    # One pass builds [X y]ᵀ[X y]; everything after it is K×K work.
-    n, k = X.shape
-    G = augmented_gram(X, y)
+def solve_normal_equations(gram, *, n_samples) -> LeastSquaresSolution:
+    """Solve XᵀXw = Xᵀy from the augmented Gram matrix alone, with no pass over the data.
+
+    Parameters
+    ----------
+    gram : array-like of shape (n_features + 1, n_features + 1)
+        ``[X y]ᵀ[X y]`` as returned by :func:`augmented_gram`.
+    n_samples : int
+        N, the number of rows of X.
+
+    Returns
+    -------
+    LeastSquaresSolution
+        Identical to ``solve_least_squares(X, y, method="normal")``.
+
+    Raises
+    ------
+    SingularGramError
+        When XᵀX is singular or numerically so.
+    """
+    gram = check_array("gram", gram, ndim=2)
+    if gram.shape[0] != gram.shape[1] or gram.shape[0] < 2:
+        raise ValueError(f"gram must be a square (K+1, K+1) matrix with K ≥ 1, got shape {gram.shape}.")
+    return _normal_from_gram(gram, check_int("n_samples", n_samples, minimum=1))
+
+
+def _normal_from_gram(G: np.ndarray, n: int) -> LeastSquaresSolution:
+    # Everything here is K×K work on G = [X y]ᵀ[X y].
+    k = G.shape[0] - 1
     A, b, c = G[:k, :k], G[:k, k], G[k, k]
     eigenvalues = np.linalg.eigvalsh(A)[::-1]  # descending; K×K, not an SVD of X
     singular_values = np.sqrt(np.clip(eigenvalues, 0.0, None))
@@ -150,7 +175,7 @@ def _solve_svd(X: np.ndarray, y: np.ndarray) -> LeastSquaresSolution:
     return LeastSquaresSolution(coef, float(residual @ residual), rank, cond, s, "svd", n, k)
 
 
-_SOLVERS = {"normal": _solve_normal, "qr": _solve_qr, "svd": _solve_svd}
+_SOLVERS = {"qr": _solve_qr, "svd": _solve_svd}
 
 
 def solve_least_squares(X, y, *, method="normal") -> LeastSquaresSolution:
@@ -187,5 +212,7 @@ def solve_least_squares(X, y, *, method="normal") -> LeastSquaresSolution:
     array([1., 2.])
     """
     method = check_choice("method", method, METHODS)
+    if method == "normal":
+        return _normal_from_gram(augmented_gram(X, y), len(y))  # validates X, y in the same pass
     X, y = check_X_y(X, y)
     return _SOLVERS[method](X, y)

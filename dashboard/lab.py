@@ -25,10 +25,12 @@ from core import (
     SingularGramError,
     StepDecay,
     add_intercept_column,
+    augmented_gram,
     gd_theory,
     make_regression,
     run_optimizer,
     solve_least_squares,
+    solve_normal_equations,
 )
 
 from .settings import DataSettings, LabSettings, RunSettings, steps_per_epoch
@@ -80,11 +82,12 @@ def build_problem(settings: DataSettings) -> Problem:
         n_test=min(1000, max(100, settings.n_samples)),
     )
     X = add_intercept_column(data.X) if settings.intercept else data.X
-    loss = QuadraticLoss.from_data(X, data.y)
-    normal_error = None
     start = time.perf_counter()
+    gram = augmented_gram(X, data.y)  # the one pass over the data both of these need
+    loss = QuadraticLoss.from_gram(gram, n_samples=len(data.y))
+    normal_error = None
     try:
-        solution = solve_least_squares(X, data.y, method="normal")
+        solution = solve_normal_equations(gram, n_samples=len(data.y))
     except SingularGramError as exc:
         # The failure is the lesson: say so, and show the pseudo-inverse answer beside it.
         normal_error = str(exc)

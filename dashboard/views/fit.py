@@ -31,13 +31,13 @@ def fit_page() -> None:
         st.plotly_chart(
             build_coef_figure(problem.true_params, fits, names=problem.param_names),
             key="coef",
-        theme=None,
+            theme=None,
             alt="True against estimated coefficients",
         )
     with right:
         st.plotly_chart(
             build_residual_figure(problem.X, problem.y, problem.w_star),
             key="residuals",
-        theme=None,
+            theme=None,
             alt="Residuals of the closed-form fit against fitted values",
         )
