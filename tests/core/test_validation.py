@@ -223,3 +223,28 @@ def test_check_helpers_return_clean_python_and_float64_values():
 def test_check_helpers_report_bounds(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("n", [3, 129, 2 * 8192 - 1, 2 * 8192, 100_003])  # serial and parallel Gram paths
+@pytest.mark.parametrize("where", ["X", "y"])
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+def test_non_finite_entry_anywhere_is_caught_by_every_one_pass_consumer(n, where, value):
+    # The normal equations and QuadraticLoss read the data once (no separate isfinite pass);
+    # a single bad entry in the first, middle or last row must still be refused by name.
+    rng = np.random.default_rng(n)
+    for row in (0, n // 2, n - 1):
+        X, y = rng.standard_normal((n, 3)), rng.standard_normal(n)
+        if where == "X":
+            X[row, 2] = value
+        else:
+            y[row] = value
+        for build in (lambda X, y: solve_least_squares(X, y, method="normal"), QuadraticLoss.from_data):
+            with pytest.raises(ValueError, match=rf"{where} contains 1 non-finite value\(s\)"):
+                build(X, y)
+
+
+def test_values_whose_squares_overflow_are_refused_with_a_rescaling_hint():
+    X = np.array([[1e200, 1.0], [2.0, 3.0], [1.0, 1.0]])
+    for build in (lambda: solve_least_squares(X, np.ones(3)), lambda: QuadraticLoss.from_data(X, np.ones(3))):
+        with pytest.raises(ValueError, match=r"XᵀX overflows.*1e\+200.*rescale"):
+            build()
