@@ -39,6 +39,15 @@ def _dot(a, b):
     return s
 
 
+@numba.njit(cache=True, nogil=True, fastmath=_FASTMATH)
+def _row_residual(X, y, i, w):
+    """xᵢᵀw − yᵢ, with the dot product reassociated so it vectorizes (no serial add chain)."""
+    s = 0.0
+    for j in range(w.shape[0]):
+        s += X[i, j] * w[j]
+    return s - y[i]
+
+
 @numba.njit(cache=True, nogil=True)
 def _apply_update(rule, hyper, g, w, s1, s2, count, lr, w_new):
     """Write w + update into ``w_new``, advance the state (s1, s2, count); return count and finiteness."""
@@ -170,6 +179,71 @@ def run_full_batch(
 
 
 @numba.njit(cache=True, nogil=True, fastmath=_FASTMATH)
+def run_single_sample_sgd(
+    X, y, orders, rates, t0, w, A, F, w_star, tol_gap, loss_limit, gap_limit, W_out, n_rec,
+    batch_loss, grad_norm,
+):  # fmt: skip
+    """Classic SGD (batch 1, no momentum), every iterate recorded: the notes' update, fused.
+
+    The same arithmetic as ``run_minibatch`` for this case (same iterates, bit for
+    bit), in two passes over the row instead of eight: one for the residual
+    rᵢ = xᵢᵀw − yᵢ, one writing w_{t+1} = w_t − η·(rᵢxᵢ) straight into its recorded
+    row while summing ‖rᵢxᵢ‖². Requires n_rec == t0 + 1 (every row so far recorded).
+    """
+    n, k = X.shape
+    d = np.empty(k)
+    g = np.empty(k)
+    z = np.empty(F.shape[1])
+    t, status = t0, RUNNING
+    row = n_rec - 1  # W_out[row] holds the current iterate
+    touched = 0.0
+    for e in range(orders.shape[0]):
+        order = orders[e]
+        for p in range(n):
+            q = order[min(p + _AHEAD, n - 1)]  # issue the load of a later row early (see run_minibatch)
+            for j in range(0, k, 8):
+                touched += X[q, j]
+            i = order[p]
+            r = _row_residual(X, y, i, W_out[row])  # the very arithmetic of run_minibatch
+            bl = r * r / 2.0
+            if not bl <= loss_limit * n:
+                _copy_out(W_out, row, w)
+                return t, row + 1, DIVERGED, touched
+            batch_loss[t] = bl
+            lr = rates[t - t0]
+            gg = 0.0
+            bad = 0.0  # stays 0 unless a new weight is inf or NaN (x·0 is NaN exactly then)
+            for j in range(k):
+                gj = r * X[i, j]
+                gg += gj * gj
+                wj = W_out[row, j] + -lr * gj
+                W_out[row + 1, j] = wj
+                bad += wj * 0.0
+            grad_norm[t] = math.sqrt(gg)
+            if bad != 0.0:
+                _copy_out(W_out, row, w)
+                return t, row + 1, DIVERGED, touched
+            row += 1
+            t += 1
+        _copy_out(W_out, row, w)
+        gap = _centered_gradient(A, F, w, w_star, d, g, z)
+        if not gap <= gap_limit:
+            status = DIVERGED
+            break
+        if gap <= tol_gap:
+            status = CONVERGED
+            break
+    _copy_out(W_out, row, w)
+    return t, row + 1, status, touched
+
+
+@numba.njit(cache=True, nogil=True)
+def _copy_out(W_out, row, w):
+    for j in range(w.shape[0]):
+        w[j] = W_out[row, j]
+
+
+@numba.njit(cache=True, nogil=True, fastmath=_FASTMATH)
 def run_minibatch(
     X,
     y,
@@ -229,10 +303,7 @@ def run_minibatch(
                         touched += X[q, j]
                     touched += y[q]
                 i = order[p]
-                r = 0.0
-                for j in range(k):
-                    r += X[i, j] * w[j]
-                r -= y[i]  # residual xᵢᵀw − yᵢ
+                r = _row_residual(X, y, i, w)  # xᵢᵀw − yᵢ
                 sq += r * r
                 for j in range(k):
                     g[j] += r * X[i, j]

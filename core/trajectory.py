@@ -4,8 +4,12 @@ Full batch (``batch_size=None``) never touches X: the gradient is A(w − w*) fr
 the quadratic form, O(K²) per step whatever N is. Minibatch SGD walks the rows
 in a fresh random order every epoch (``np.random.default_rng(seed)``), in the
 compiled loop of ``_sgd_kernel``. The full-data loss at every recorded iterate
-comes from the quadratic form too, in one batched BLAS call after the loop:
-L(w) − L* = ½‖Lᵀ(w − w*)‖² with A = LLᵀ, K² flops per row and no pass over the data.
+comes from the quadratic form too, L(w) − L* = ½‖Lᵀ(w − w*)‖² with A = LLᵀ: K² flops
+per row and no pass over the data. That is up to K times the cost of the SGD step
+itself, so it is computed when first asked for (``Trajectory.loss``), not inside
+``run_optimizer``: a view that draws 400 points of a 100,000-step path never pays for
+the rest. The run itself judges convergence and divergence on exact gaps at epoch
+ends and on a subsample of the recorded rows.
 
 Step numbering: iterate w_t is the point after t updates (w_0 the start); step t
 is the update from w_t to w_{t+1}.
@@ -15,7 +19,8 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import scipy.linalg
@@ -32,6 +37,7 @@ from .schedules import ConstantSchedule
 DIVERGENCE_FACTOR = 1e10
 _ORDER_CHUNK = 1 << 20  # sample indices generated per kernel call (8 MB)
 _LOSS_CHUNK = 8192  # rows per BLAS call when evaluating the loss
+_MESSAGE_ROWS = 1024  # recorded rows whose gap the run's message is judged on
 _SMALL_K = 32  # up to this many features the loss is evaluated by a compiled loop instead of BLAS
 
 
@@ -48,7 +54,8 @@ class Trajectory:
         Iterate index t of each row of ``weights`` (0, r, 2r, ..., and n_steps;
         r = ``record_every``).
     loss : ndarray of shape (n_recorded,)
-        Full-data loss L(w_t) at each recorded iterate, from the quadratic form.
+        Full-data loss L(w_t) at each recorded iterate, from the quadratic form
+        (computed on first access, then kept).
     excess_loss : ndarray of shape (n_recorded,)
         L(w_t) − L*, computed without cancellation (for log-scale plots and theory).
     batch_loss, grad_norm : ndarray of shape (n_steps,)
@@ -74,12 +81,12 @@ class Trajectory:
         ``loss`` was passed) building the quadratic form.
     optimizer : SGD, AdaGrad, RMSProp or Adam
     seed : int
+    objective : QuadraticLoss
+        The loss the run minimized; ``loss`` and ``excess_loss`` are evaluated on it.
     """
 
     weights: np.ndarray
     steps: np.ndarray
-    loss: np.ndarray
-    excess_loss: np.ndarray
     batch_loss: np.ndarray
     grad_norm: np.ndarray
     learning_rate: np.ndarray
@@ -94,6 +101,19 @@ class Trajectory:
     wall_time: float
     optimizer: object
     seed: int
+    objective: QuadraticLoss = field(repr=False)
+
+    @cached_property
+    def excess_loss(self) -> np.ndarray:
+        gap = excess_loss(self.objective, self.weights)
+        gap.setflags(write=False)
+        return gap
+
+    @cached_property
+    def loss(self) -> np.ndarray:
+        values = self.objective.min_value + self.excess_loss
+        values.setflags(write=False)
+        return values
 
     @property
     def passes(self) -> float:
@@ -214,7 +234,9 @@ def _check_data(X, y, loss, batch_size):
         if X.ndim != 2 or y.ndim != 1 or X.shape[0] != y.shape[0]:
             X, y = check_X_y(X, y)  # raises the usual message
     else:
-        X, y = check_X_y(X, y)
+        # No isfinite scan either (it costs a sixth of an epoch): building ``loss`` from this X
+        # already proved it finite, and the caller vouches that it was this X.
+        X, y = check_X_y(X, y, finite=False)
     if X.shape != (loss.n_samples, loss.n_features):
         raise ValueError(
             f"loss was built for data of shape ({loss.n_samples}, {loss.n_features}) but X has shape "
@@ -279,6 +301,11 @@ class _Run:
         self.t = t
         self.batch_loss[:t] += self.loss.min_value  # the kernel stored gaps; the batch is all the data
 
+    def _plain_single_sample(self, batch_size) -> bool:
+        """The notes' classic SGD with every iterate kept: the fused kernel applies."""
+        plain = isinstance(self.optimizer, SGD) and self.optimizer.momentum == 0.0
+        return plain and batch_size == 1 and self.rec_every == 1 and self.n_rec == self.t + 1
+
     def minibatch(self, X, y, batch_size, epochs, seed):
         X = np.ascontiguousarray(X)
         y = np.ascontiguousarray(y)
@@ -295,11 +322,17 @@ class _Run:
             t0 = self.t
             rates = self.rates(t0, t0 + m * per_epoch)
             rate_parts.append(rates)
-            self.t, self.n_rec, self.count, self.status, _ = kernel.run_minibatch(
-                X, y, orders, batch_size, rates, t0, self.rule, self.hyper, self.w, self.s1, self.s2,
-                self.count, self.A, self.F, self.w_star, self.tol_gap, self.loss_limit, self.gap_limit,
-                self.W, self.n_rec, self.rec_every, self.batch_loss, self.grad_norm,
-            )  # fmt: skip
+            if self._plain_single_sample(batch_size):
+                self.t, self.n_rec, self.status, _ = kernel.run_single_sample_sgd(
+                    X, y, orders, rates, t0, self.w, self.A, self.F, self.w_star, self.tol_gap,
+                    self.loss_limit, self.gap_limit, self.W, self.n_rec, self.batch_loss, self.grad_norm,
+                )  # fmt: skip
+            else:
+                self.t, self.n_rec, self.count, self.status, _ = kernel.run_minibatch(
+                    X, y, orders, batch_size, rates, t0, self.rule, self.hyper, self.w, self.s1, self.s2,
+                    self.count, self.A, self.F, self.w_star, self.tol_gap, self.loss_limit, self.gap_limit,
+                    self.W, self.n_rec, self.rec_every, self.batch_loss, self.grad_norm,
+                )  # fmt: skip
             if self.status != kernel.RUNNING:
                 break
         self.rate_array = np.concatenate(rate_parts)
@@ -312,9 +345,14 @@ class _Run:
             steps = np.append(steps, t)
             n_rec += 1
         W = self.W[:n_rec]
-        gap = excess_loss(self.loss, W)
         diverged = self.status == kernel.DIVERGED
         diverged_at = t if diverged else None
+        # Exact gaps of every row only when the run blew up (to cut it at the first bad row);
+        # otherwise of an even subsample, enough for the message (the kernel checked the rest).
+        rows = np.arange(n_rec) if diverged else _subsample(n_rec, _MESSAGE_ROWS)
+        gap = excess_loss(self.loss, W[rows])
+        if not np.all(gap <= self.gap_limit) and rows.size < n_rec:
+            gap = excess_loss(self.loss, W)  # find the first bad row among all of them
         bad = np.flatnonzero(~(gap <= self.gap_limit))
         if bad.size:  # iterates past the limit inside an SGD epoch, or whose loss overflowed
             first = int(bad[0])
@@ -330,9 +368,8 @@ class _Run:
             "learning_rate": self.rate_array[:t],
             "epoch": np.arange(t, dtype=np.int64) // steps_per_epoch,
         }
-        loss_values = self.loss.min_value + gap
         message = _message(self, converged, diverged, diverged_at, t, gap, batch_size, steps_per_epoch)
-        arrays = {"weights": W, "steps": steps, "loss": loss_values, "excess_loss": gap, **per_step}
+        arrays = {"weights": W, "steps": steps, **per_step}
         for name, value in arrays.items():
             if value.nbytes < getattr(
                 value.base, "nbytes", 0
@@ -352,7 +389,15 @@ class _Run:
             wall_time=time.perf_counter() - start,
             optimizer=self.optimizer,
             seed=seed,
+            objective=self.loss,
         )
+
+
+def _subsample(n: int, most: int) -> np.ndarray:
+    """Up to ``most`` evenly spaced indices of range(n), first and last included."""
+    if n <= most:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, most).round().astype(np.int64))
 
 
 def excess_loss(loss: QuadraticLoss, W) -> np.ndarray:

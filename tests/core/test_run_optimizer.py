@@ -301,3 +301,25 @@ def test_bad_arguments_raise(kwargs, match):
     args = {"X": DATA.X, "y": DATA.y, "optimizer": SGD(0.1)} | kwargs
     with pytest.raises(ValueError, match=match):
         run_optimizer(args.pop("X"), args.pop("y"), args.pop("optimizer"), **args)
+
+
+def test_classic_sgd_fast_path_equals_the_general_kernel_bit_for_bit():
+    # Plain SGD with batch 1 and every iterate kept runs a fused kernel; a thinned record
+    # sends the same run through the general minibatch kernel, which must agree exactly.
+    data = make_regression(300, 4, noise=0.4, seed=21)
+    kw = {"batch_size": 1, "epochs": 3, "tol": 0, "seed": 4}
+    fast = run_optimizer(data.X, data.y, SGD(0.02), **kw)
+    thinned = run_optimizer(data.X, data.y, SGD(0.02), max_recorded=100, **kw)
+    assert fast.record_every == 1 and thinned.record_every > 1
+    np.testing.assert_array_equal(thinned.weights, fast.weights[thinned.steps])
+    np.testing.assert_array_equal(thinned.batch_loss, fast.batch_loss)
+    np.testing.assert_allclose(thinned.grad_norm, fast.grad_norm, rtol=1e-14)
+
+
+def test_loss_is_computed_on_first_access_and_matches_the_quadratic_form():
+    data = make_regression(200, 3, noise=0.3, seed=2)
+    loss = QuadraticLoss.from_data(data.X, data.y)
+    traj = run_optimizer(data.X, data.y, SGD(0.05), batch_size=5, epochs=2, loss=loss)
+    assert "loss" not in traj.__dict__  # nothing evaluated yet
+    np.testing.assert_allclose(traj.loss, loss.value(traj.weights), rtol=1e-12, atol=1e-15)
+    assert traj.loss is traj.loss and not traj.loss.flags.writeable
