@@ -44,7 +44,7 @@ PROJECTED_NOTE = "paths projected onto this plane"
 CLIPPED_NOTE = "some points lie outside this view (the run left it)"
 W_STAR_LABEL = "w* (closed form)"
 # Legends under the plot, so they never cover the title or the valley; same height side by side.
-LEGEND_BELOW = {"orientation": "h", "x": 0.0, "y": -0.05, "yanchor": "top"}
+LEGEND_BELOW = {"orientation": "h", "x": 0.0, "y": -0.14, "yanchor": "top"}
 FIGURE_HEIGHT = 600
 CONTOUR_COLORBAR_TITLE = "loss L(w)<br><sub>log scale above L*</sub>"
 
