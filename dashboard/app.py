@@ -12,15 +12,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import views
 from dashboard.state import compute_lab, show_problems
-
-VIEWS = {
-    "Landscape": views.landscape_page,
-    "Closed form": views.closed_form_page,
-    "Convergence": views.convergence_page,
-    "Fit": views.fit_page,
-}
+from dashboard.views import VIEWS
 
 # A local icon: an emoji or :material: icon would be fetched from the internet.
 ICON = str(Path(__file__).parent / "static" / "favicon.png")
@@ -30,8 +23,6 @@ with st.sidebar:
     st.title("Least-squares lab")
     result = compute_lab()
 
-view = st.segmented_control(
-    "View", list(VIEWS), default="Landscape", key="view", label_visibility="collapsed"
-)
+view = st.segmented_control("View", list(VIEWS), default="Landscape", key="view", label_visibility="collapsed")
 show_problems(result)
 VIEWS[view or "Landscape"]()
