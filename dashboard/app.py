@@ -1,9 +1,9 @@
 """Entry point and picture frame: ``streamlit run dashboard/app.py``.
 
-Reads the sidebar, computes (cached) what the settings ask for, then draws the
-open view. Only that view is built, so switching is instant and every setting
-survives it (the sidebar is the same widgets on every view). A failure anywhere
-becomes a message above the last good result; no traceback reaches the page.
+Checks the link, reads the sidebar, computes (cached) what the settings ask
+for, then draws the open view. Only that view is built, so switching is
+instant and every setting survives it. A failure anywhere becomes a message
+above the last good result; no traceback reaches the page.
 """
 
 from __future__ import annotations
@@ -12,17 +12,37 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard import lecture, urlstate
+from dashboard.controls import ALL_SPECS, Reader
+from dashboard.specs import Choice
 from dashboard.state import compute_lab, show_problems
 from dashboard.views import VIEWS
 
 # A local icon: an emoji or :material: icon would be fetched from the internet.
 ICON = str(Path(__file__).parent / "static" / "favicon.png")
+VIEW = Choice(
+    "view", "View", tuple(VIEWS), "Landscape", "Which picture to show.", widget="segmented", fmt=str
+)
+
 st.set_page_config(page_title="Least-squares lab", page_icon=ICON, layout="wide")
 
+warnings = urlstate.remember_warnings(urlstate.check_link({**ALL_SPECS, "view": VIEW, "big": lecture.BIG}))
+urlstate.preset_from_link(VIEW)
+hidden = urlstate.hidden_keys()
+read = Reader(hidden, urlstate.linked_value)
+
+view = VIEW.render(label_visibility="collapsed")
 with st.sidebar:
     st.title("Least-squares lab")
-    result = compute_lab()
+    if not hidden:
+        lecture.render_presets_panel()
+    result = compute_lab(read)
+    st.divider()
+    lecture.render_presentation_controls()
+    if not hidden:
+        lecture.render_share_panel(view)
 
-view = st.segmented_control("View", list(VIEWS), default="Landscape", key="view", label_visibility="collapsed")
+lecture.render_link_warnings(warnings)
+lecture.render_preset_note()
 show_problems(result)
-VIEWS[view or "Landscape"]()
+VIEWS[view]()

@@ -1,9 +1,13 @@
-"""The sidebar: read the widgets, return ``LabSettings``. No computation here.
+"""The sidebar: read the controls, return ``LabSettings``. No computation here.
 
-Widget keys are short because they become URL parameters (lecture mode).
+Each control is a spec (``dashboard.specs``) whose short key is also its URL
+parameter. A lesson link may hide controls: a hidden control is not drawn and
+takes its value from the link (or its default) instead.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -20,128 +24,170 @@ from .settings import (
     LabSettings,
     RunSettings,
 )
+from .specs import Choice, Flag, Number, Spec
 
 DEFAULTS = LabSettings()
 _RUN_DEFAULT = RunSettings()
 
+DATA_SPECS: dict[str, Spec] = {
+    s.key: s
+    for s in (
+        Choice("n", "N — samples", N_CHOICES, DEFAULTS.data.n_samples, "Rows of X: how many (x, y) examples."),
+        Number(
+            "k", "K — features", 1, K_MAX, DEFAULTS.data.n_features, 1,
+            "Columns of X. K = 2 shows the loss surface exactly; for K > 2 you see a slice.", integer=True,
+        ),
+        Number(
+            "noise", "Noise σ", 0.0, 5.0, DEFAULTS.data.noise, 0.05,
+            "Standard deviation of the noise in y = Xw + noise. 0 gives an exact fit.",
+        ),
+        Choice(
+            "kappa", "Condition number κ of the features", CONDITION_CHOICES, DEFAULTS.data.condition_number,
+            "Elongation of the loss valley: 1 is a round bowl, large κ a narrow, correlated valley.",
+        ),
+        Flag("icpt", "Fit an intercept", DEFAULTS.data.intercept, "Adds a column of ones to X; the true offset is 2."),
+        Flag(
+            "dup", "Duplicate a feature", DEFAULTS.data.collinear,
+            "Make the last feature an exact copy of the first: X loses rank and XᵀX becomes singular.",
+        ),
+        Number(
+            "seed", "Seed", 0, 2**31 - 1, DEFAULTS.data.seed, 1,
+            "Same seed, same data: share it with the room.", integer=True, widget="number_input",
+        ),
+    )
+}  # fmt: skip
 
-def _new_sample() -> None:
-    st.session_state["seed"] = int(st.session_state.get("seed", 0)) + 1
-
-
-def render_data_controls() -> DataSettings:
-    d = DEFAULTS.data
-    st.subheader("Data")
-    n = st.select_slider(
-        "N — samples", N_CHOICES, value=d.n_samples, key="n", help="Rows of X: how many (x, y) examples."
+SHARED_RUN_SPECS: dict[str, Spec] = {
+    s.key: s
+    for s in (
+        Number(
+            "epochs", "Epochs", 1, 200, DEFAULTS.epochs, 1,
+            "Passes over the data. Full-batch GD takes one step per epoch; batch B takes ⌈N/B⌉.", integer=True,
+        ),
+        Number("w0a", "Start w₀ (1st)", -20.0, 20.0, DEFAULTS.w0[0], 0.5, "First coordinate of the start.",
+               widget="number_input"),
+        Number("w0b", "Start w₀ (2nd)", -20.0, 20.0, DEFAULTS.w0[1], 0.5, "Second coordinate of the start.",
+               widget="number_input"),
+        Choice("nruns", "Runs to compare", tuple(range(1, MAX_RUNS + 1)), len(DEFAULTS.runs),
+               "Up to four optimizers on the same data, each in its own colour.", widget="segmented"),
     )
-    k = st.slider(
-        "K — features",
-        1,
-        K_MAX,
-        d.n_features,
-        key="k",
-        help="Columns of X. K = 2 shows the loss surface exactly; for K > 2 you see a slice.",
-    )
-    noise = st.slider(
-        "Noise σ",
-        0.0,
-        5.0,
-        d.noise,
-        0.05,
-        key="noise",
-        help="Standard deviation of the noise in y = Xw + noise. 0 gives an exact fit.",
-    )
-    kappa = st.select_slider(
-        "Condition number κ of the features",
-        CONDITION_CHOICES,
-        value=d.condition_number,
-        format_func=lambda v: f"{v:g}",
-        key="kappa",
-        help="Elongation of the loss valley: 1 is a round bowl, large κ a narrow, correlated valley.",
-    )
-    intercept = st.toggle(
-        "Fit an intercept", d.intercept, key="icpt", help="Adds a column of ones to X; the true offset is 2."
-    )
-    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
-    seed = c1.number_input(
-        "Seed", 0, 2**31 - 1, d.seed, 1, key="seed", help="Same seed, same data: share it with the room."
-    )
-    c2.button("New sample", on_click=_new_sample, key="resample", help="Draw fresh data (seed + 1).")
-    return DataSettings(int(n), int(k), float(noise), float(kappa), bool(intercept), int(seed))
+}  # fmt: skip
 
 
-def render_run_controls(i: int, stability_limit: float, n_samples: int) -> RunSettings:
-    """Controls of run ``i`` (1-based); defaults of the first two come from ``DEFAULTS``."""
+def _batch_fmt(b) -> str:
+    return "full" if b == "full" else str(b)
+
+
+def run_specs(i: int) -> dict[str, Spec]:
+    """The controls of run ``i`` (1-based); the first runs' defaults come from ``DEFAULTS``."""
     base = DEFAULTS.runs[i - 1] if i <= len(DEFAULTS.runs) else _RUN_DEFAULT
     p = f"r{i}_"
-    rule = st.selectbox(
-        "Update rule",
-        RULES,
-        index=RULES.index(base.rule),
-        key=p + "rule",
-        help="SGD: w ← w − η∇L. Momentum/Nesterov add velocity; AdaGrad/RMSProp/Adam rescale coordinates.",
-    )
-    lr = st.select_slider(
-        "Learning rate η (log scale)",
-        LEARNING_RATE_CHOICES,
-        value=base.learning_rate,
-        format_func=lambda v: f"{v:g}",
-        key=p + "lr",
-        help="Step size. Full-batch GD is stable only below 2/λ_max of XᵀX/N.",
-    )
-    batch_choices = [b for b in BATCH_CHOICES if b == "full" or b < n_samples]
-    default_batch = "full" if base.batch_size is None else base.batch_size
-    batch = st.select_slider(
-        "Batch size",
-        batch_choices,
-        value=default_batch if default_batch in batch_choices else "full",
-        format_func=lambda b: "full batch (GD)" if b == "full" else str(b),
-        key=p + "batch",
-        help="Samples per gradient estimate: 1 is classic SGD, full batch is gradient descent.",
-    )
-    if rule in ("SGD", "Momentum", "Nesterov") and lr > stability_limit:
-        st.warning(
-            f"η = {lr:g} is above the stability limit {stability_limit:.3g} of full-batch GD "
-            "on this data: expect divergence.",
-            icon=":material/warning:",
-        )
+    specs = (
+        Choice(
+            p + "rule", "Update rule", RULES, base.rule,
+            "SGD: w ← w − η∇L. Momentum/Nesterov add velocity; AdaGrad/RMSProp/Adam rescale coordinates.",
+            widget="selectbox", fmt=str,
+        ),
+        Choice(
+            p + "lr", "Learning rate η (log scale)", LEARNING_RATE_CHOICES, base.learning_rate,
+            "Step size. Full-batch GD is stable only below 2/λ_max of XᵀX/N.",
+        ),
+        Choice(
+            p + "batch", "Batch size (full = gradient descent)", BATCH_CHOICES,
+            "full" if base.batch_size is None else base.batch_size,
+            "Samples per gradient estimate: 1 is classic SGD, full batch is gradient descent.", fmt=_batch_fmt,
+        ),
+        Number(p + "mom", "Momentum β / Adam's β₁", 0.0, 0.99, base.momentum, 0.01,
+               "Fraction of the previous step carried into the next."),
+        Choice(p + "b2", "β₂ / ρ (second-moment decay)", (0.9, 0.99, 0.999, 0.9999), base.beta2,
+               "How long the running average of squared gradients remembers."),
+        Choice(
+            p + "sched", "Learning-rate schedule", SCHEDULES, base.schedule,
+            "constant η; inverse-time η/(1+d·t); step: halve 4 times; cosine: to 0 at the end.",
+            widget="selectbox", fmt=str,
+        ),
+        Choice(p + "decay", "Decay d", (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0), base.decay, "η_t = η / (1 + d·t)."),
+    )  # fmt: skip
+    return {s.key: s for s in specs}
+
+
+ALL_SPECS: dict[str, Spec] = {
+    **DATA_SPECS,
+    **SHARED_RUN_SPECS,
+    **{k: s for i in range(1, MAX_RUNS + 1) for k, s in run_specs(i).items()},
+}
+
+# Groups a lesson link can hide, by the name the lecturer sees.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "data": tuple(DATA_SPECS),
+    "start and epochs": ("epochs", "w0a", "w0b"),
+    "optimizers": ("nruns", *(k for i in range(1, MAX_RUNS + 1) for k in run_specs(i))),
+}
+
+
+def _new_sample() -> None:
+    st.session_state["seed"] = int(st.session_state.get("seed", DEFAULTS.data.seed)) + 1
+
+
+class Reader:
+    """Draws a control, or, when the lesson hides it, returns its linked or default value."""
+
+    def __init__(self, hidden: frozenset[str], linked: Callable[[Spec], object]):
+        self.hidden, self.linked = hidden, linked
+
+    def __call__(self, spec: Spec, container=st, **kwargs):
+        if spec.key in self.hidden:
+            return self.linked(spec)
+        return spec.render(container, **kwargs)
+
+
+def render_data_controls(read: Reader) -> DataSettings:
+    s = DATA_SPECS
+    if not read.hidden.issuperset(s):
+        st.subheader("Data")
+    n = read(s["n"])
+    k = read(s["k"])
+    noise = read(s["noise"])
+    kappa = read(s["kappa"])
+    intercept = read(s["icpt"])
+    collinear = read(s["dup"])
+    if "seed" in read.hidden:
+        seed = read(s["seed"])
     else:
-        st.caption(f"Stability limit 2/λ_max = {stability_limit:.3g}")
-    momentum, beta2, decay = base.momentum, base.beta2, base.decay
-    if rule in ("Momentum", "Nesterov", "Adam"):
-        momentum = st.slider(
-            "Momentum β" if rule != "Adam" else "β₁ (first-moment decay)",
-            0.0,
-            0.99,
-            base.momentum,
-            0.01,
-            key=p + "mom",
-            help="Fraction of the previous step carried into the next.",
-        )
-    if rule in ("RMSProp", "Adam"):
-        beta2 = st.select_slider(
-            "β₂ / ρ (second-moment decay)",
-            (0.9, 0.99, 0.999, 0.9999),
-            value=base.beta2,
-            key=p + "b2",
-            help="How long the running average of squared gradients remembers.",
-        )
-    schedule = st.selectbox(
-        "Learning-rate schedule",
-        SCHEDULES,
-        index=SCHEDULES.index(base.schedule),
-        key=p + "sched",
-        help="constant η; inverse-time η/(1+d·t); step: halve 4 times; cosine: to 0 at the end.",
+        c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+        seed = s["seed"].render(c1)
+        c2.button("New sample", on_click=_new_sample, key="resample", help="Draw fresh data (seed + 1).")
+    return DataSettings(
+        int(n), int(k), float(noise), float(kappa), bool(intercept), int(seed), bool(collinear)
     )
-    if schedule == "inverse-time":
-        decay = st.select_slider(
-            "Decay d",
-            (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0),
-            value=base.decay,
-            key=p + "decay",
-            help="η_t = η / (1 + d·t).",
-        )
+
+
+def render_run_controls(read: Reader, i: int, stability_limit: float, n_samples: int) -> RunSettings:
+    s = run_specs(i)
+    p = f"r{i}_"
+    rule = read(s[p + "rule"])
+    lr = read(s[p + "lr"])
+    batch_options = [b for b in BATCH_CHOICES if b == "full" or b < n_samples]
+    batch = (
+        read(s[p + "batch"], options=batch_options)
+        if p + "batch" not in read.hidden
+        else read(s[p + "batch"])
+    )
+    if batch != "full" and batch >= n_samples:
+        batch = "full"  # a linked batch larger than the data is the whole data
+    if p + "lr" not in read.hidden:
+        if rule in ("SGD", "Momentum", "Nesterov") and lr > stability_limit:
+            st.warning(
+                f"η = {lr:g} is above the stability limit {stability_limit:.3g} of full-batch GD "
+                "on this data: expect divergence.",
+                icon=":material/warning:",
+            )
+        else:
+            st.caption(f"Stability limit 2/λ_max = {stability_limit:.3g}")
+    momentum = read(s[p + "mom"]) if rule in ("Momentum", "Nesterov", "Adam") else s[p + "mom"].default
+    beta2 = read(s[p + "b2"]) if rule in ("RMSProp", "Adam") else s[p + "b2"].default
+    schedule = read(s[p + "sched"])
+    decay = read(s[p + "decay"]) if schedule == "inverse-time" else s[p + "decay"].default
     return RunSettings(
         rule=rule,
         learning_rate=float(lr),
@@ -153,30 +199,23 @@ def render_run_controls(i: int, stability_limit: float, n_samples: int) -> RunSe
     )
 
 
-def render_optimizer_controls(stability_limit: float, n_samples: int) -> tuple:
+def render_optimizer_controls(read: Reader, stability_limit: float, n_samples: int) -> tuple:
     """Shared run settings (epochs, start) and up to ``MAX_RUNS`` runs."""
-    st.subheader("Optimizers")
-    epochs = st.slider(
-        "Epochs",
-        1,
-        200,
-        DEFAULTS.epochs,
-        key="epochs",
-        help="Passes over the data. Full-batch GD takes one step per epoch; batch B takes ⌈N/B⌉.",
-    )
-    c1, c2 = st.columns(2)
-    w0a = c1.number_input("Start w₀ (1st)", -20.0, 20.0, DEFAULTS.w0[0], 0.5, key="w0a")
-    w0b = c2.number_input("Start w₀ (2nd)", -20.0, 20.0, DEFAULTS.w0[1], 0.5, key="w0b")
-    n_runs = st.segmented_control(
-        "Runs to compare",
-        list(range(1, MAX_RUNS + 1)),
-        default=len(DEFAULTS.runs),
-        key="nruns",
-        help="Up to four optimizers on the same data, each in its own colour.",
-    )
-    n_runs = int(n_runs or 1)  # a segmented control can be cleared: keep one run
+    s = SHARED_RUN_SPECS
+    if not read.hidden.issuperset(GROUPS["optimizers"]) or not read.hidden.issuperset(s):
+        st.subheader("Optimizers")
+    epochs = read(s["epochs"])
+    if {"w0a", "w0b"} <= read.hidden:
+        w0a, w0b = read(s["w0a"]), read(s["w0b"])
+    else:
+        c1, c2 = st.columns(2)
+        w0a, w0b = read(s["w0a"], c1), read(s["w0b"], c2)
+    n_runs = int(read(s["nruns"]))
     runs = []
     for i in range(1, n_runs + 1):
+        if all(k in read.hidden for k in run_specs(i)):
+            runs.append(render_run_controls(read, i, stability_limit, n_samples))
+            continue
         with st.expander(f"Run {i}", expanded=i == 1):
-            runs.append(render_run_controls(i, stability_limit, n_samples))
+            runs.append(render_run_controls(read, i, stability_limit, n_samples))
     return int(epochs), (float(w0a), float(w0b)), tuple(runs)

@@ -6,6 +6,7 @@ function takes hashable settings so the cache key is exactly what it computes fr
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 
@@ -81,6 +82,8 @@ def build_problem(settings: DataSettings) -> Problem:
         intercept=settings.true_intercept,
         n_test=min(1000, max(100, settings.n_samples)),
     )
+    if settings.collinear and settings.n_features >= 2:
+        data = duplicate_first_feature(data)
     X = add_intercept_column(data.X) if settings.intercept else data.X
     start = time.perf_counter()
     gram = augmented_gram(X, data.y)  # the one pass over the data both of these need
@@ -96,6 +99,18 @@ def build_problem(settings: DataSettings) -> Problem:
     elapsed = time.perf_counter() - start
     names = param_names(settings.n_features, settings.intercept)
     return Problem(data, X, data.y, loss, solution, normal_error, gd_theory(loss), names, elapsed)
+
+
+def duplicate_first_feature(data: Dataset) -> Dataset:
+    """The same problem with the last feature replaced by a copy of the first.
+
+    y keeps its noise and follows the same true coefficients, so the truth is
+    still exact; only X loses a rank.
+    """
+    X = data.X.copy()
+    X[:, -1] = X[:, 0]
+    y = data.y + (X[:, -1] - data.X[:, -1]) * data.coef[-1]
+    return dataclasses.replace(data, X=X, y=y)
 
 
 def make_schedule(run: RunSettings, total_steps: int):

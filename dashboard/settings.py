@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 N_CHOICES = (5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
 K_MAX = 50
 CONDITION_CHOICES = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1e3, 1e4, 1e5, 1e6)
-# 1, 1.5, 2, 3, 5, 7 per decade from 1e-4 to 70, then 100.
-_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
+# Ten steps per decade from 1e-4 to 90, then 100: fine enough to sit just below or above a limit.
+_MANTISSAS = (1.0, 1.1, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 7.0)
 LEARNING_RATE_CHOICES = (*(round(m * 10.0**e, 6) for e in range(-4, 2) for m in _MANTISSAS), 100.0)
 BATCH_CHOICES = ("full", 1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 5_000, 10_000)
 RULES = ("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam")
@@ -36,6 +36,7 @@ class DataSettings:
     condition_number: float = 10.0
     intercept: bool = False
     seed: int = 0
+    collinear: bool = False  # make the last feature an exact copy of the first (rank deficient)
 
     @property
     def true_intercept(self) -> float:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from . import compute
-from .controls import render_data_controls, render_optimizer_controls
+from .controls import Reader, render_data_controls, render_optimizer_controls
 from .lab import Problem
 from .settings import LabSettings, check_caps
 
@@ -40,9 +40,9 @@ def _computed(settings: LabSettings) -> LabResult:
     return LabResult(settings, problem, compute.get_runs(settings))
 
 
-def compute_lab() -> LabResult | None:
+def compute_lab(read: Reader) -> LabResult | None:
     """Render the sidebar, compute what it asks for, remember it if it worked."""
-    data = render_data_controls()
+    data = render_data_controls(read)
     errors = check_caps(LabSettings(data=data, runs=()))
     problem = None
     if not errors:
@@ -51,7 +51,7 @@ def compute_lab() -> LabResult | None:
         except ValueError as exc:
             errors.append(f"These data settings cannot be used: {exc}")
     limit = problem.theory.critical_learning_rate if problem is not None else float("nan")
-    epochs, w0, runs = render_optimizer_controls(limit, data.n_samples)
+    epochs, w0, runs = render_optimizer_controls(read, limit, data.n_samples)
     if errors:
         return _fallback(errors)
     settings = LabSettings(data=data, runs=runs, epochs=epochs, w0=w0)

@@ -23,6 +23,8 @@ def show_run_messages(result: LabResult) -> None:
         text = f"**{spec.label}** — {t.message}"
         if t.diverged:
             st.error(text, icon=":material/error:")
+        elif t.excess_loss[-1] > t.excess_loss[0]:  # growing, though not yet past the overflow guard
+            st.warning(text, icon=":material/trending_up:")
         elif t.converged:
             st.success(text, icon=":material/check_circle:")
         else:
