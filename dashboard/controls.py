@@ -32,46 +32,104 @@ _RUN_DEFAULT = RunSettings()
 DATA_SPECS: dict[str, Spec] = {
     s.key: s
     for s in (
-        Choice("n", "N — samples", N_CHOICES, DEFAULTS.data.n_samples, "Rows of X: how many (x, y) examples."),
-        Number(
-            "k", "K — features", 1, K_MAX, DEFAULTS.data.n_features, 1,
-            "Columns of X. K = 2 shows the loss surface exactly; for K > 2 you see a slice.", integer=True,
+        Choice(
+            "n", "N — samples", N_CHOICES, DEFAULTS.data.n_samples, "Rows of X: how many (x, y) examples."
         ),
         Number(
-            "noise", "Noise σ", 0.0, 5.0, DEFAULTS.data.noise, 0.05,
+            "k",
+            "K — features",
+            1,
+            K_MAX,
+            DEFAULTS.data.n_features,
+            1,
+            "Columns of X. K = 2 shows the loss surface exactly; for K > 2 you see a slice.",
+            integer=True,
+        ),
+        Number(
+            "noise",
+            "Noise σ",
+            0.0,
+            5.0,
+            DEFAULTS.data.noise,
+            0.05,
             "Standard deviation of the noise in y = Xw + noise. 0 gives an exact fit.",
         ),
         Choice(
-            "kappa", "Condition number κ of the features", CONDITION_CHOICES, DEFAULTS.data.condition_number,
+            "kappa",
+            "Condition number κ of the features",
+            CONDITION_CHOICES,
+            DEFAULTS.data.condition_number,
             "Elongation of the loss valley: 1 is a round bowl, large κ a narrow, correlated valley.",
         ),
-        Flag("icpt", "Fit an intercept", DEFAULTS.data.intercept, "Adds a column of ones to X; the true offset is 2."),
         Flag(
-            "dup", "Duplicate a feature", DEFAULTS.data.collinear,
+            "icpt",
+            "Fit an intercept",
+            DEFAULTS.data.intercept,
+            "Adds a column of ones to X; the true offset is 2.",
+        ),
+        Flag(
+            "dup",
+            "Duplicate a feature",
+            DEFAULTS.data.collinear,
             "Make the last feature an exact copy of the first: X loses rank and XᵀX becomes singular.",
         ),
         Number(
-            "seed", "Seed", 0, 2**31 - 1, DEFAULTS.data.seed, 1,
-            "Same seed, same data: share it with the room.", integer=True, widget="number_input",
+            "seed",
+            "Seed",
+            0,
+            2**31 - 1,
+            DEFAULTS.data.seed,
+            1,
+            "Same seed, same data: share it with the room.",
+            integer=True,
+            widget="number_input",
         ),
     )
-}  # fmt: skip
+}
 
 SHARED_RUN_SPECS: dict[str, Spec] = {
     s.key: s
     for s in (
         Number(
-            "epochs", "Epochs", 1, 200, DEFAULTS.epochs, 1,
-            "Passes over the data. Full-batch GD takes one step per epoch; batch B takes ⌈N/B⌉.", integer=True,
+            "epochs",
+            "Epochs",
+            1,
+            200,
+            DEFAULTS.epochs,
+            1,
+            "Passes over the data. Full-batch GD takes one step per epoch; batch B takes ⌈N/B⌉.",
+            integer=True,
         ),
-        Number("w0a", "Start w₀ (1st)", -20.0, 20.0, DEFAULTS.w0[0], 0.5, "First coordinate of the start.",
-               widget="number_input"),
-        Number("w0b", "Start w₀ (2nd)", -20.0, 20.0, DEFAULTS.w0[1], 0.5, "Second coordinate of the start.",
-               widget="number_input"),
-        Choice("nruns", "Runs to compare", tuple(range(1, MAX_RUNS + 1)), len(DEFAULTS.runs),
-               "Up to four optimizers on the same data, each in its own colour.", widget="segmented"),
+        Number(
+            "w0a",
+            "Start w₀ (1st)",
+            -20.0,
+            20.0,
+            DEFAULTS.w0[0],
+            0.5,
+            "First coordinate of the start.",
+            widget="number_input",
+        ),
+        Number(
+            "w0b",
+            "Start w₀ (2nd)",
+            -20.0,
+            20.0,
+            DEFAULTS.w0[1],
+            0.5,
+            "Second coordinate of the start.",
+            widget="number_input",
+        ),
+        Choice(
+            "nruns",
+            "Runs to compare",
+            tuple(range(1, MAX_RUNS + 1)),
+            len(DEFAULTS.runs),
+            "Up to four optimizers on the same data, each in its own colour.",
+            widget="segmented",
+        ),
     )
-}  # fmt: skip
+}
 
 
 def _batch_fmt(b) -> str:
@@ -84,30 +142,62 @@ def run_specs(i: int) -> dict[str, Spec]:
     p = f"r{i}_"
     specs = (
         Choice(
-            p + "rule", "Update rule", RULES, base.rule,
+            p + "rule",
+            "Update rule",
+            RULES,
+            base.rule,
             "SGD: w ← w − η∇L. Momentum/Nesterov add velocity; AdaGrad/RMSProp/Adam rescale coordinates.",
-            widget="selectbox", fmt=str,
+            widget="selectbox",
+            fmt=str,
         ),
         Choice(
-            p + "lr", "Learning rate η (log scale)", LEARNING_RATE_CHOICES, base.learning_rate,
+            p + "lr",
+            "Learning rate η (log scale)",
+            LEARNING_RATE_CHOICES,
+            base.learning_rate,
             "Step size. Full-batch GD is stable only below 2/λ_max of XᵀX/N.",
         ),
         Choice(
-            p + "batch", "Batch size (full = gradient descent)", BATCH_CHOICES,
+            p + "batch",
+            "Batch size (full = gradient descent)",
+            BATCH_CHOICES,
             "full" if base.batch_size is None else base.batch_size,
-            "Samples per gradient estimate: 1 is classic SGD, full batch is gradient descent.", fmt=_batch_fmt,
+            "Samples per gradient estimate: 1 is classic SGD, full batch is gradient descent.",
+            fmt=_batch_fmt,
         ),
-        Number(p + "mom", "Momentum β / Adam's β₁", 0.0, 0.99, base.momentum, 0.01,
-               "Fraction of the previous step carried into the next."),
-        Choice(p + "b2", "β₂ / ρ (second-moment decay)", (0.9, 0.99, 0.999, 0.9999), base.beta2,
-               "How long the running average of squared gradients remembers."),
+        Number(
+            p + "mom",
+            "Momentum β / Adam's β₁",
+            0.0,
+            0.99,
+            base.momentum,
+            0.01,
+            "Fraction of the previous step carried into the next.",
+        ),
         Choice(
-            p + "sched", "Learning-rate schedule", SCHEDULES, base.schedule,
-            "constant η; inverse-time η/(1+d·t); step: halve 4 times; cosine: to 0 at the end.",
-            widget="selectbox", fmt=str,
+            p + "b2",
+            "β₂ / ρ (second-moment decay)",
+            (0.9, 0.99, 0.999, 0.9999),
+            base.beta2,
+            "How long the running average of squared gradients remembers.",
         ),
-        Choice(p + "decay", "Decay d", (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0), base.decay, "η_t = η / (1 + d·t)."),
-    )  # fmt: skip
+        Choice(
+            p + "sched",
+            "Learning-rate schedule",
+            SCHEDULES,
+            base.schedule,
+            "constant η; inverse-time η/(1+d·t); step: halve 4 times; cosine: to 0 at the end.",
+            widget="selectbox",
+            fmt=str,
+        ),
+        Choice(
+            p + "decay",
+            "Decay d",
+            (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0),
+            base.decay,
+            "η_t = η / (1 + d·t).",
+        ),
+    )
     return {s.key: s for s in specs}
 
 

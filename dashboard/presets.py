@@ -58,7 +58,7 @@ PRESETS: dict[str, Preset] = {
             **_run(2, lr=0.1, batch=1),
             **_run(3, lr=0.1, batch=20),
         },
-    ),  # fmt: skip
+    ),
     "schedule": Preset(
         "A decaying learning rate",
         "Same SGD, two schedules: with a constant η the iterates keep bouncing; with η_t = η/(1 + d·t) "
@@ -71,7 +71,7 @@ PRESETS: dict[str, Preset] = {
             **_run(2, lr=0.1, batch=1, sched="inverse-time", decay=0.01),
         },
         view="Convergence",
-    ),  # fmt: skip
+    ),
     "wide": Preset(
         "More features than samples (N < K)",
         "N = 10 samples, K = 20 features: infinitely many w fit the data exactly, a flat valley of minima. "
@@ -119,7 +119,7 @@ PRESETS: dict[str, Preset] = {
             **_run(2, lr=0.01, batch=1),
         },
         view="Convergence",
-    ),  # fmt: skip
+    ),
     "adam": Preset(
         "Adam and friends in a valley",
         "Adaptive methods rescale each coordinate by its gradient history. In a valley that is not aligned "
@@ -132,5 +132,5 @@ PRESETS: dict[str, Preset] = {
             **_run(2, "Adam", 0.1, mom=0.9, b2=0.999),
             **_run(3, "RMSProp", 0.03, b2=0.99),
         },
-    ),  # fmt: skip
+    ),
 }
