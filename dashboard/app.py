@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import lecture, urlstate
 from dashboard.controls import ALL_SPECS, Reader
 from dashboard.specs import Choice
-from dashboard.state import compute_lab, show_problems
+from dashboard.state import compute_lab, guarded, show_problems
 from dashboard.views import VIEWS
 
 # A local icon: an emoji or :material: icon would be fetched from the internet.
@@ -45,4 +45,5 @@ with st.sidebar:
 lecture.render_link_warnings(warnings)
 lecture.render_preset_note()
 show_problems(result)
-VIEWS[view]()
+with guarded(view):
+    VIEWS[view]()

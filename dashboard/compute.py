@@ -10,12 +10,20 @@ corrupting another user's picture.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+from collections import OrderedDict
 
 import numpy as np
 import streamlit as st
 
+from core import Table, load_dataset, read_csv_table
+
 from . import lab
 from .settings import DataSettings, LabSettings, RunSettings
+
+MAX_UPLOADS = 16  # files kept in memory, across all sessions (each at most server.maxUploadSize)
+MAX_UPLOAD_BYTES = 5_000_000  # matches server.maxUploadSize = 5 in .streamlit/config.toml
+_UPLOADS: OrderedDict[str, bytes] = OrderedDict()
 
 
 def _freeze(obj):
@@ -28,10 +36,31 @@ def _freeze(obj):
     return obj
 
 
+def register_upload(content: bytes) -> str:
+    """Keep an uploaded file's bytes under their hash (bounded, oldest dropped) and return the hash."""
+    upload_id = hashlib.sha256(content).hexdigest()[:16]
+    _UPLOADS[upload_id] = content
+    _UPLOADS.move_to_end(upload_id)
+    while len(_UPLOADS) > MAX_UPLOADS:
+        _UPLOADS.popitem(last=False)
+    return upload_id
+
+
+@st.cache_resource(max_entries=MAX_UPLOADS, ttl=3600, show_spinner=False)
+def get_table(source: str, upload_id: str = "") -> Table:
+    """A bundled dataset, or an uploaded file read and checked (core.read_csv_table)."""
+    if source != "upload":
+        return load_dataset(source)
+    if upload_id not in _UPLOADS:
+        raise ValueError("The uploaded file is no longer on the server; please upload it again.")
+    return read_csv_table(_UPLOADS[upload_id], max_bytes=MAX_UPLOAD_BYTES)
+
+
 @st.cache_resource(max_entries=8, ttl=3600, show_spinner=False)
 def get_problem(data: DataSettings) -> lab.Problem:
     """Data, quadratic form, closed-form solution and theory for ``data``."""
-    return _freeze(lab.build_problem(data))
+    table = None if data.synthetic else get_table(data.source, data.upload_id)
+    return _freeze(lab.build_problem(data, table))
 
 
 @st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)

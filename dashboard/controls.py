@@ -11,6 +11,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from core import DATASETS, TableError, numeric_columns
+
+from . import compute, lab
 from .settings import (
     BATCH_CHOICES,
     CONDITION_CHOICES,
@@ -24,7 +27,7 @@ from .settings import (
     LabSettings,
     RunSettings,
 )
-from .specs import Choice, Flag, Number, Spec
+from .specs import Choice, Flag, Number, Spec, Text
 
 DEFAULTS = LabSettings()
 _RUN_DEFAULT = RunSettings()
@@ -86,6 +89,36 @@ DATA_SPECS: dict[str, Spec] = {
         ),
     )
 }
+
+SOURCES = ("synthetic", *DATASETS, "upload")
+SOURCE_SPECS: dict[str, Spec] = {
+    s.key: s
+    for s in (
+        Choice(
+            "src",
+            "Data source",
+            SOURCES,
+            "synthetic",
+            "Synthetic data with a known truth, a small real dataset, or your own CSV file.",
+            widget="selectbox",
+            fmt=str,
+        ),
+        Text("target", "Target column", "", "The column to predict (y)."),
+        Text("feats", "Feature columns", "", "Up to five columns for X."),
+        Flag(
+            "std",
+            "Standardize the features",
+            True,
+            "Subtract each feature's mean and divide by its spread: stretched, tilted ellipses become "
+            "rounder. Switch it off to see the raw problem's conditioning.",
+        ),
+        Flag(
+            "ricpt", "Fit an intercept", True, "Adds a column of ones to X (real data rarely pass through 0)."
+        ),
+        Flag("dropna", "Drop rows with missing values", False, "Otherwise a missing value is an error."),
+    )
+}
+MAX_FEATURES = 5
 
 SHARED_RUN_SPECS: dict[str, Spec] = {
     s.key: s
@@ -202,6 +235,7 @@ def run_specs(i: int) -> dict[str, Spec]:
 
 
 ALL_SPECS: dict[str, Spec] = {
+    **SOURCE_SPECS,
     **DATA_SPECS,
     **SHARED_RUN_SPECS,
     **{k: s for i in range(1, MAX_RUNS + 1) for k, s in run_specs(i).items()},
@@ -209,7 +243,7 @@ ALL_SPECS: dict[str, Spec] = {
 
 # Groups a lesson link can hide, by the name the lecturer sees.
 GROUPS: dict[str, tuple[str, ...]] = {
-    "data": tuple(DATA_SPECS),
+    "data": (*SOURCE_SPECS, *DATA_SPECS),
     "start and epochs": ("epochs", "w0a", "w0b"),
     "optimizers": ("nruns", *(k for i in range(1, MAX_RUNS + 1) for k in run_specs(i))),
 }
@@ -235,6 +269,9 @@ def render_data_controls(read: Reader) -> DataSettings:
     s = DATA_SPECS
     if not read.hidden.issuperset(s):
         st.subheader("Data")
+    source = read(SOURCE_SPECS["src"])
+    if source != "synthetic":
+        return render_real_data_controls(read, source)
     n = read(s["n"])
     k = read(s["k"])
     noise = read(s["noise"])
@@ -250,6 +287,84 @@ def render_data_controls(read: Reader) -> DataSettings:
     return DataSettings(
         int(n), int(k), float(noise), float(kappa), bool(intercept), int(seed), bool(collinear)
     )
+
+
+def _upload(previous: str) -> str:
+    """The id of the file in the uploader, or ``previous`` if none (or a bad one) is there."""
+    file = st.file_uploader(
+        "CSV file",
+        type=["csv", "tsv", "txt"],
+        key="upload_file",
+        help="A table with a header row; comma, semicolon, tab or | separated; up to 5 MB.",
+    )
+    if file is None:
+        return previous
+    upload_id = compute.register_upload(file.getvalue())
+    try:
+        compute.get_table("upload", upload_id)
+    except TableError as exc:
+        st.error(f"{exc} The previous data stay loaded.", icon=":material/error:")
+        return previous
+    return upload_id
+
+
+def _linked_list(key: str) -> list[str]:
+    raw = st.query_params.get(key, "")
+    return [part for part in raw.split(",") if part]
+
+
+def render_real_data_controls(read: Reader, source: str) -> DataSettings:
+    """Bundled dataset or upload: pick the target and up to five features."""
+    upload_id = st.session_state.get("_upload_id", "")
+    if source == "upload":
+        upload_id = _upload(upload_id)
+        st.session_state["_upload_id"] = upload_id
+        if not upload_id:
+            raise ValueError("Choose a CSV file to upload (or another data source).")
+    else:
+        info = DATASETS[source]
+        st.caption(f"{info.title}. {info.teaches} Source: {info.source} ({info.licence}).")
+    table = compute.get_table(source, upload_id)
+    for note in table.notes:
+        st.caption(note)
+    usable = numeric_columns(table)
+    columns = list(usable.usable)
+    for name, reason in usable.unusable.items():
+        st.caption(f"Column ‘{lab.figure_label(name)}’ cannot be used: {reason}")
+    if len(columns) < 2:
+        raise ValueError("The table needs at least two numeric columns: a target and a feature.")
+    info = DATASETS.get(source)
+    default_target = info.target if info and info.target in columns else columns[-1]
+    linked_target = st.query_params.get("target")
+    target = read(
+        Choice("target", "Target column (y)", tuple(columns),
+               linked_target if linked_target in columns else default_target,
+               "The column to predict.", widget="selectbox", fmt=str),
+    )  # fmt: skip
+    options = [c for c in columns if c != target]
+    linked = [c for c in _linked_list("feats") if c in options]
+    default = linked or [c for c in (info.features if info else options[:1]) if c in options][:MAX_FEATURES]
+    if "feats" in read.hidden:
+        features = default
+    else:
+        features = st.multiselect(
+            "Feature columns (X)",
+            options,
+            default=default,
+            max_selections=MAX_FEATURES,
+            key="feats",
+            help="Up to five columns; the fit is y ≈ Xw (+ b).",
+        )
+    if not features:
+        raise ValueError("Choose at least one feature column.")
+    standardize = read(SOURCE_SPECS["std"])
+    intercept = read(SOURCE_SPECS["ricpt"])
+    drop = read(SOURCE_SPECS["dropna"])
+    return DataSettings(
+        n_samples=table.n_rows, n_features=len(features), intercept=bool(intercept), source=source,
+        target=target, features=tuple(features), standardize=bool(standardize), drop_missing=bool(drop),
+        upload_id=upload_id if source == "upload" else "",
+    )  # fmt: skip
 
 
 def render_run_controls(read: Reader, i: int, stability_limit: float, n_samples: int) -> RunSettings:

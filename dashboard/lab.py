@@ -19,17 +19,21 @@ from core import (
     ConstantSchedule,
     CosineDecay,
     Dataset,
+    Design,
     InverseTimeDecay,
     LeastSquaresSolution,
     QuadraticLoss,
     RMSProp,
     SingularGramError,
     StepDecay,
+    Table,
     add_intercept_column,
     augmented_gram,
+    design_from_table,
     gd_theory,
     make_regression,
     run_optimizer,
+    safe_label,
     solve_least_squares,
     solve_normal_equations,
 )
@@ -55,14 +59,18 @@ class Problem:
     theory: object  # core.GDTheory
     param_names: tuple[str, ...]  # ("b", "w₁", "w₂", ...)
     solve_time: float  # seconds taken by the closed-form solve shown
+    notes: tuple[str, ...] = ()  # what reading real data changed (dropped rows, standardization)
 
     @property
     def w_star(self) -> np.ndarray:
         return self.solution.coef
 
     @property
-    def true_params(self) -> np.ndarray:
+    def true_params(self) -> np.ndarray | None:
+        """The coefficients the data were made with; None for real data (nobody knows them)."""
         coef = self.data.coef
+        if not np.all(np.isfinite(coef)):
+            return None
         return np.concatenate([[self.data.intercept], coef]) if self.param_names[0] == "b" else coef
 
 
@@ -71,8 +79,37 @@ def param_names(n_features: int, intercept: bool) -> tuple[str, ...]:
     return ("b", *names) if intercept else names
 
 
-def build_problem(settings: DataSettings) -> Problem:
-    """Draw the data and solve it in closed form; never switch method silently."""
+def figure_label(name: str) -> str:
+    """A column name safe to show anywhere: one line, short, no markup (plotly reads < and >)."""
+    return safe_label(name, max_len=40).replace("<", "‹").replace(">", "›")
+
+
+def real_dataset(design: Design) -> Dataset:
+    """Real data as a Dataset: the truth is unknown, so its coefficients are NaN."""
+    has_intercept = design.intercept
+    X = design.X[:, 1:] if has_intercept else design.X
+    k = X.shape[1]
+    nan = np.full(k, np.nan)
+    return Dataset(
+        X=X, y=design.y, coef=nan, intercept=float("nan"), noise=float("nan"),
+        covariance=np.full((k, k), np.nan), X_test=np.empty((0, k)), y_test=np.empty(0), seed=0,
+    )  # fmt: skip
+
+
+def build_problem(settings: DataSettings, table: Table | None = None) -> Problem:
+    """Draw (or read) the data and solve it in closed form; never switch method silently."""
+    if not settings.synthetic:
+        design = design_from_table(
+            table,
+            settings.target,
+            list(settings.features),
+            standardize=settings.standardize,
+            intercept=settings.intercept,
+            drop_missing=settings.drop_missing,
+        )
+        names = tuple("b" if n == "intercept" and design.intercept and i == 0 else figure_label(n)
+                      for i, n in enumerate(design.feature_names))  # fmt: skip
+        return _solve(real_dataset(design), design.X, design.y, names, design.notes)
     data = make_regression(
         settings.n_samples,
         settings.n_features,
@@ -85,20 +122,23 @@ def build_problem(settings: DataSettings) -> Problem:
     if settings.collinear and settings.n_features >= 2:
         data = duplicate_first_feature(data)
     X = add_intercept_column(data.X) if settings.intercept else data.X
+    return _solve(data, X, data.y, param_names(settings.n_features, settings.intercept))
+
+
+def _solve(data: Dataset, X: np.ndarray, y: np.ndarray, names: tuple[str, ...], notes=()) -> Problem:
     start = time.perf_counter()
-    gram = augmented_gram(X, data.y)  # the one pass over the data both of these need
-    loss = QuadraticLoss.from_gram(gram, n_samples=len(data.y))
+    gram = augmented_gram(X, y)  # the one pass over the data both of these need
+    loss = QuadraticLoss.from_gram(gram, n_samples=len(y))
     normal_error = None
     try:
-        solution = solve_normal_equations(gram, n_samples=len(data.y))
+        solution = solve_normal_equations(gram, n_samples=len(y))
     except SingularGramError as exc:
         # The failure is the lesson: say so, and show the pseudo-inverse answer beside it.
         normal_error = str(exc)
         start = time.perf_counter()
-        solution = solve_least_squares(X, data.y, method="svd")
+        solution = solve_least_squares(X, y, method="svd")
     elapsed = time.perf_counter() - start
-    names = param_names(settings.n_features, settings.intercept)
-    return Problem(data, X, data.y, loss, solution, normal_error, gd_theory(loss), names, elapsed)
+    return Problem(data, X, y, loss, solution, normal_error, gd_theory(loss), names, elapsed, tuple(notes))
 
 
 def duplicate_first_feature(data: Dataset) -> Dataset:

@@ -37,6 +37,17 @@ class DataSettings:
     intercept: bool = False
     seed: int = 0
     collinear: bool = False  # make the last feature an exact copy of the first (rank deficient)
+    # Real data instead of synthetic: a bundled dataset's name, or "upload".
+    source: str = "synthetic"
+    target: str = ""
+    features: tuple[str, ...] = ()
+    standardize: bool = False
+    drop_missing: bool = False
+    upload_id: str = ""  # content hash of the uploaded file
+
+    @property
+    def synthetic(self) -> bool:
+        return self.source == "synthetic"
 
     @property
     def true_intercept(self) -> float:
@@ -46,7 +57,8 @@ class DataSettings:
     @property
     def n_params(self) -> int:
         """Number of fitted parameters (features plus the intercept, if any)."""
-        return self.n_features + int(self.intercept)
+        k = self.n_features if self.synthetic else len(self.features)
+        return k + int(self.intercept)
 
 
 @dataclass(frozen=True)
@@ -95,7 +107,7 @@ def check_caps(settings: LabSettings) -> list[str]:
     """Return a message for every resource cap the settings exceed (empty when fine)."""
     problems = []
     d = settings.data
-    if d.n_samples * d.n_params > MAX_CELLS:
+    if d.synthetic and d.n_samples * d.n_params > MAX_CELLS:
         problems.append(
             f"N × K = {d.n_samples:,} × {d.n_params} is above the cap of {MAX_CELLS:,} cells; lower N or K."
         )

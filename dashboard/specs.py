@@ -149,4 +149,23 @@ class Flag:
         )
 
 
-Spec = Choice | Number | Flag
+@dataclass(frozen=True)
+class Text:
+    """A column name (or comma-separated names) of the loaded table: checked against it once loaded."""
+
+    key: str
+    label: str
+    default: str
+    help: str
+    max_len: int = 400
+
+    def url_form(self, value) -> str:
+        return ",".join(value) if isinstance(value, (tuple, list)) else str(value)
+
+    def parse(self, raw: str) -> str:
+        if len(raw) > self.max_len or any(ord(c) < 32 for c in raw):
+            raise ValueError(f"{self.label}: the value is too long or holds control characters")
+        return raw
+
+
+Spec = Choice | Number | Flag | Text

@@ -7,6 +7,9 @@ sees a blank page or a traceback.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -14,9 +17,11 @@ import streamlit as st
 from . import compute
 from .controls import Reader, render_data_controls, render_optimizer_controls
 from .lab import Problem
-from .settings import LabSettings, check_caps
+from .settings import DataSettings, LabSettings, check_caps
 
+logger = logging.getLogger(__name__)
 LAST_GOOD = "_last_good_lab"
+CURRENT = "_current_lab"  # what the views draw in this rerun
 
 
 @dataclass
@@ -29,9 +34,13 @@ class LabResult:
 
 
 def _fallback(errors: list[str]) -> LabResult | None:
+    """The last good result with the reasons it is shown; the defaults if nothing worked yet."""
     last = st.session_state.get(LAST_GOOD)
     if last is None:
-        return None
+        try:
+            last = _computed(LabSettings())
+        except ValueError:
+            return None
     return LabResult(last.settings, last.problem, last.runs, errors, stale=True)
 
 
@@ -42,16 +51,31 @@ def _computed(settings: LabSettings) -> LabResult:
 
 def compute_lab(read: Reader) -> LabResult | None:
     """Render the sidebar, compute what it asks for, remember it if it worked."""
-    data = render_data_controls(read)
-    errors = check_caps(LabSettings(data=data, runs=()))
+    result = _compute_lab(read)
+    st.session_state[CURRENT] = result
+    return result
+
+
+def _compute_lab(read: Reader) -> LabResult | None:
+    errors: list[str] = []
+    try:
+        data = render_data_controls(read)
+    except ValueError as exc:  # a file or column choice that cannot be used yet
+        data, errors = None, [str(exc)]
     problem = None
-    if not errors:
+    if data is not None:
+        errors = check_caps(LabSettings(data=data, runs=()))
+    if data is not None and not errors:
         try:
             problem = compute.get_problem(data)
         except ValueError as exc:
-            errors.append(f"These data settings cannot be used: {exc}")
+            errors.append(f"These data cannot be used: {exc}")
     limit = problem.theory.critical_learning_rate if problem is not None else float("nan")
-    epochs, w0, runs = render_optimizer_controls(read, limit, data.n_samples)
+    n_samples = data.n_samples if data is not None else DataSettings().n_samples
+    if problem is not None:
+        for note in problem.notes:
+            st.caption(note)
+    epochs, w0, runs = render_optimizer_controls(read, limit, n_samples)
     if errors:
         return _fallback(errors)
     settings = LabSettings(data=data, runs=runs, epochs=epochs, w0=w0)
@@ -80,6 +104,25 @@ def show_problems(result: LabResult | None) -> None:
         st.info("Showing the last settings that worked; change the setting named above to continue.")
 
 
+@contextlib.contextmanager
+def guarded(view: str):
+    """Last line of defence: a bug in a view becomes a message, never a traceback on the projector.
+
+    The traceback goes to the server log. Tests set LSQ_LAB_STRICT=1 so such bugs fail them instead.
+    """
+    try:
+        yield
+    except Exception:
+        if os.environ.get("LSQ_LAB_STRICT") == "1":
+            raise
+        logger.exception("view %s failed", view)
+        st.error(
+            f"Something went wrong drawing the {view} view with these settings (details are in the "
+            "server log). Change a setting or pick another view; the rest of the app still works.",
+            icon=":material/bug_report:",
+        )
+
+
 def current() -> LabResult:
     """The result the views draw (set by ``compute_lab`` earlier in this rerun)."""
-    return st.session_state[LAST_GOOD] if LAST_GOOD in st.session_state else None
+    return st.session_state.get(CURRENT)

@@ -21,7 +21,7 @@ def fit_page() -> None:
         (s.label, s.color, s.trajectory.weights[-1]) for s in specs
     ]
     st.plotly_chart(
-        build_fit_figure(problem.data.X, problem.y, fits, intercept_first=intercept),
+        build_fit_figure(problem.X, problem.y, fits, intercept_first=intercept),
         key="fit",
         theme=None,
         alt="The data with the closed-form and optimizer fits",

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
+
+# The app turns a bug in a view into a polite message; under test it must fail loudly instead.
+os.environ["LSQ_LAB_STRICT"] = "1"
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
