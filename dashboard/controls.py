@@ -381,7 +381,9 @@ def render_run_controls(read: Reader, i: int, stability_limit: float, n_samples:
     if batch != "full" and batch >= n_samples:
         batch = "full"  # a linked batch larger than the data is the whole data
     if p + "lr" not in read.hidden:
-        if rule in ("SGD", "Momentum", "Nesterov") and lr > stability_limit:
+        if stability_limit != stability_limit:  # NaN: no usable data yet
+            st.caption("The stability limit appears once the data can be used.")
+        elif rule in ("SGD", "Momentum", "Nesterov") and lr > stability_limit:
             st.warning(
                 f"η = {lr:g} is above the stability limit {stability_limit:.3g} of full-batch GD "
                 "on this data: expect divergence.",
