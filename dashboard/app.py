@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import lecture, urlstate
+from dashboard import export, lecture, urlstate
 from dashboard.controls import ALL_SPECS, Reader
 from dashboard.specs import Choice
 from dashboard.state import compute_lab, guarded, show_problems
@@ -41,6 +41,7 @@ with st.sidebar:
     lecture.render_presentation_controls()
     if not hidden:
         lecture.render_share_panel(view)
+        export.render_export_panel(result, view, VIEW)
 
 lecture.render_link_warnings(warnings)
 lecture.render_preset_note()
