@@ -14,7 +14,8 @@ from dashboard.settings import LabSettings
 from dashboard.state import LabResult
 
 
-def _result(settings=LabSettings()) -> LabResult:
+def _result() -> LabResult:
+    settings = LabSettings()
     problem = lab.build_problem(settings.data)
     return LabResult(settings, problem, [lab.run_one(problem, r, settings) for r in settings.runs])
 
