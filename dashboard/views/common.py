@@ -29,3 +29,23 @@ def show_run_messages(result: LabResult) -> None:
             st.success(text, icon=":material/check_circle:")
         else:
             st.info(text, icon=":material/hourglass_top:")
+
+
+PROJECTOR_SCALE = 1.35  # type on a projector, relative to the figures' laptop defaults
+
+
+def is_dark() -> bool:
+    """True when the reader chose the dark theme (⋮ → Settings), so figures follow it."""
+    theme = getattr(st.context, "theme", None)
+    return getattr(theme, "type", None) == "dark"
+
+
+def show_chart(fig, *, key: str, alt: str) -> None:
+    """Draw a figure as built, scaled up in projector mode; every chart gets an accessible name."""
+    if st.session_state.get("big"):
+        layout = fig.layout
+        base = (layout.font.size or 14) * PROJECTOR_SCALE
+        fig.update_layout(font_size=base, legend_font_size=base)
+        if layout.title.font.size:
+            fig.update_layout(title_font_size=layout.title.font.size * PROJECTOR_SCALE)
+    st.plotly_chart(fig, key=key, theme=None, alt=alt)

@@ -10,7 +10,7 @@ from dashboard.figures import build_convergence_figure
 from dashboard.lab import start_point
 from dashboard.state import current
 
-from .common import path_specs, show_run_messages
+from .common import is_dark, path_specs, show_chart, show_run_messages
 
 
 def _theory_run(result):
@@ -37,12 +37,16 @@ def convergence_page() -> None:
         w0 = start_point(result.settings)
         bound = gd_loss_bound(problem.loss, w0, run.learning_rate, steps)
         exact = gd_loss_exact(problem.loss, w0, run.learning_rate, steps)
-    st.plotly_chart(
+    show_chart(
         build_convergence_figure(
-            specs, min_value=problem.loss.min_value, w_star=problem.w_star, bound=bound, exact=exact
+            specs,
+            min_value=problem.loss.min_value,
+            w_star=problem.w_star,
+            bound=bound,
+            exact=exact,
+            dark=is_dark(),
         ),
         key="convergence",
-        theme=None,
         alt="Loss gap and distance to the minimizer against step, log scale, for every run",
     )
     th = problem.theory

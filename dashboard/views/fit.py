@@ -5,11 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.figures import build_coef_figure, build_fit_figure, build_residual_figure
+from dashboard.figures.style import ink
 from dashboard.state import current
 
-from .common import path_specs
-
-CLOSED_FORM_COLOR = "#000000"
+from .common import is_dark, path_specs, show_chart
 
 
 def fit_page() -> None:
@@ -17,27 +16,25 @@ def fit_page() -> None:
     problem = result.problem
     specs = path_specs(result)
     intercept = problem.param_names[0] == "b"
-    fits = [("closed form w*", CLOSED_FORM_COLOR, problem.w_star)] + [
+    dark = is_dark()
+    fits = [("closed form w*", ink(dark), problem.w_star)] + [
         (s.label, s.color, s.trajectory.weights[-1]) for s in specs
     ]
-    st.plotly_chart(
-        build_fit_figure(problem.X, problem.y, fits, intercept_first=intercept),
+    show_chart(
+        build_fit_figure(problem.X, problem.y, fits, intercept_first=intercept, dark=dark),
         key="fit",
-        theme=None,
         alt="The data with the closed-form and optimizer fits",
     )
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(
-            build_coef_figure(problem.true_params, fits, names=problem.param_names),
+        show_chart(
+            build_coef_figure(problem.true_params, fits, names=problem.param_names, dark=dark),
             key="coef",
-            theme=None,
             alt="True against estimated coefficients",
         )
     with right:
-        st.plotly_chart(
-            build_residual_figure(problem.X, problem.y, problem.w_star),
+        show_chart(
+            build_residual_figure(problem.X, problem.y, problem.w_star, dark=dark),
             key="residuals",
-            theme=None,
             alt="Residuals of the closed-form fit against fitted values",
         )
