@@ -8,12 +8,14 @@ from .closed_form import closed_form_page
 from .convergence import convergence_page
 from .fit import fit_page
 from .landscape import landscape_page
+from .math import math_page
 
 VIEWS = {
     "Landscape": landscape_page,
     "Closed form": closed_form_page,
     "Convergence": convergence_page,
     "Fit": fit_page,
+    "Math": math_page,
 }
 
-__all__ = ["VIEWS", "closed_form_page", "convergence_page", "fit_page", "landscape_page"]
+__all__ = ["VIEWS", "closed_form_page", "convergence_page", "fit_page", "landscape_page", "math_page"]

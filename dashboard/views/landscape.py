@@ -15,6 +15,7 @@ from dashboard.figures import (
 from dashboard.lab import start_point
 from dashboard.state import current
 
+from .animation_panel import render_animation_panel
 from .common import path_specs, show_run_messages
 
 
@@ -94,4 +95,5 @@ def landscape_page() -> None:
             f"K = {p} parameters: this is the exact loss on a plane through w*; "
             "the paths are projected onto that plane."
         )
+    render_animation_panel(result, slice_, projected=projected)
     show_run_messages(result)
