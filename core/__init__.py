@@ -46,6 +46,7 @@ from .nonconvex import (
 )
 from .optimizers import SGD, AdaGrad, AdaGradState, Adam, AdamState, RMSProp, RMSPropState, SGDState
 from .quadratic import QuadraticLoss
+from .sampling import BatchIndices, StepDirections, batch_indices, batch_indices_of, step_directions
 from .schedules import ConstantSchedule, CosineDecay, InverseTimeDecay, Schedule, StepDecay
 from .solvers import LeastSquaresSolution, SingularGramError, solve_least_squares, solve_normal_equations
 from .tabular import (
@@ -70,6 +71,7 @@ __all__ = [
     "AdaGradState",
     "Adam",
     "AdamState",
+    "BatchIndices",
     "BatchMinimizers",
     "ColumnSpacePicture",
     "ConstantSchedule",
@@ -90,6 +92,7 @@ __all__ = [
     "Schedule",
     "SingularGramError",
     "StepDecay",
+    "StepDirections",
     "Table",
     "TableError",
     "TanhData",
@@ -97,6 +100,8 @@ __all__ = [
     "add_intercept_column",
     "agreement_vs_sample_size",
     "augmented_gram",
+    "batch_indices",
+    "batch_indices_of",
     "batch_minimizers",
     "column_space_picture",
     "critical_learning_rate",
@@ -133,6 +138,7 @@ __all__ = [
     "sandwich_covariance",
     "solve_least_squares",
     "solve_normal_equations",
+    "step_directions",
     "summarize_risk",
     "tanh_gradient",
     "tanh_loss",

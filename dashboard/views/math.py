@@ -236,6 +236,13 @@ def math_page() -> None:
         "whatever the dimension K: the notes' point about SGD in high dimensions. "
         "A minibatch B averages: ∇L_B = (1/|B|) Σ_{i∈B} ∇Lᵢ."
     )
+    st.markdown(
+        "The notes warn that SGD can get stuck in poor local minima. **Not here:** L is a convex "
+        "quadratic (its Hessian XᵀX/N has no negative eigenvalue), so every minimum is global — one "
+        "point, or a flat valley of equally good points when XᵀX is singular. What SGD does have is "
+        "noise: with a constant η it hovers around w* instead of settling (see the Minibatches and "
+        "Minima views for where several minima really appear)."
+    )
     _sgd_example(result, problem, written)
 
 
