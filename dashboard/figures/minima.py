@@ -1,0 +1,479 @@
+"""Minima told truthfully: the least-squares bowl (or flat valley), and a tanh unit's two minima.
+
+Least squares draws over a ``core.landscape.LossSlice`` with a ``core.MinimumSet``;
+the tanh model draws a grid from ``core.tanh_loss_grid`` with the stationary points of
+``core.find_minima`` and paths of ``core.run_tanh_descent``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .geometry import (
+    FIGURE_HEIGHT,
+    LEGEND_BELOW,
+    LOG_AXIS,
+    equal_axes,
+    log_excess,
+    loss_contour_trace,
+    star_trace,
+)
+from .style import END_MARKER_SIZE, LINE_WIDTH, OKABE_ITO, ink, landscape_colorscale, make_figure, paper
+
+VALLEY_LABEL = "line of minima (flat valley)"
+MIN_NORM_LABEL = "w* = X⁺y, the minimum-norm minimizer"
+SINGLE_MIN_LABEL = "w*, the one minimum"
+SADDLE_LABEL = "saddle at (0, 0)"
+TRUE_LABEL = "true weights"
+DESTINATIONS = {  # where a tanh run ended: legend text and colour
+    0: ("runs ending in minimum A", OKABE_ITO["blue"]),
+    1: ("runs ending in minimum B (A's mirror image)", OKABE_ITO["vermillion"]),
+    -1: ("runs that found no finite minimum", "#777777"),
+}
+OTHER_COLOR = OKABE_ITO["bluish_green"]
+SURFACE_CAMERA = {"eye": {"x": 1.4, "y": -1.6, "z": 1.0}}
+TANH_CAMERA = {"eye": {"x": 0.3, "y": -2.0, "z": 1.0}}  # both minima and the saddle in view
+
+
+def _valley_segment(mset, x_range, y_range) -> np.ndarray:
+    """Points of a 1-dimensional minimum set inside the box (2 rows), by sampling its line."""
+    span = float(np.hypot(x_range[1] - x_range[0], y_range[1] - y_range[0]))
+    pts = mset.points(np.linspace(-2 * span, 2 * span, 801)[:, None])  # (801, 2)
+    inside = (
+        (pts[:, 0] >= x_range[0])
+        & (pts[:, 0] <= x_range[1])
+        & (pts[:, 1] >= y_range[0])
+        & (pts[:, 1] <= y_range[1])
+    )
+    return pts[inside][[0, -1]] if inside.sum() >= 2 else np.empty((0, 2))
+
+
+def build_valley_contour_figure(slice_, mset, *, dark: bool = False, title: str | None = None) -> go.Figure:
+    """Contours of a 2-parameter least-squares loss: one minimum, or the flat valley with X⁺y on it.
+
+    Parameters
+    ----------
+    slice_ : core.landscape.LossSlice
+        The loss over (w₁, w₂) (a coordinate slice of a 2-parameter loss, so display = w).
+    mset : core.MinimumSet
+        ``core.minimum_set`` of that loss.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Contour; for a valley, its line and the dotted segment from 0 to X⁺y (perpendicular
+        to the valley: X⁺y is its point nearest the origin); the origin; the minimizer.
+    """
+    labels = slice_.labels
+    xr, yr = (slice_.x[0], slice_.x[-1]), (slice_.y[0], slice_.y[-1])
+    data = [loss_contour_trace(slice_.x, slice_.y, slice_.Z, slice_.min_value, labels, dark=dark)]
+    w = np.asarray(mset.minimizer, dtype=float)
+    if mset.dimension == 1:
+        seg = _valley_segment(mset, xr, yr)
+        data.append(
+            {
+                "type": "scatter",
+                "x": seg[:, 0],
+                "y": seg[:, 1],
+                "mode": "lines",
+                "line": {"color": OKABE_ITO["vermillion"], "width": LINE_WIDTH + 1},
+                "name": f"{VALLEY_LABEL}: L = L* = {mset.min_value:.4g} all along",
+                "hovertemplate": f"on the valley floor L = {mset.min_value:.6g}<extra></extra>",
+            }
+        )
+        data.append(
+            {
+                "type": "scatter",
+                "x": [0.0, w[0]],
+                "y": [0.0, w[1]],
+                "mode": "lines",
+                "line": {"color": ink(dark), "width": 2, "dash": "dot"},
+                "name": "shortest way from 0 to the valley",
+                "hoverinfo": "skip",
+            }
+        )
+    data.append(
+        {
+            "type": "scatter",
+            "x": [0.0],
+            "y": [0.0],
+            "mode": "markers+text",
+            "marker": {"size": 10, "color": ink(dark), "symbol": "circle-open", "line": {"width": 2}},
+            "text": ["0"],
+            "textposition": "bottom left",
+            "name": "origin",
+            "showlegend": False,
+            "hovertemplate": "origin<extra></extra>",
+        }
+    )
+    name = MIN_NORM_LABEL if mset.dimension else SINGLE_MIN_LABEL
+    data.append(star_trace(w[0], w[1], name=name, dark=dark, hover=f"<br>L* = {mset.min_value:.6g}"))
+    lo_x, hi_x = min(xr[0], -0.1 * (xr[1] - xr[0])), max(xr[1], 0.1 * (xr[1] - xr[0]))
+    lo_y, hi_y = min(yr[0], -0.1 * (yr[1] - yr[0])), max(yr[1], 0.1 * (yr[1] - yr[0]))
+    layout = {
+        **equal_axes((lo_x, hi_x), (lo_y, hi_y), labels),
+        "legend": LEGEND_BELOW,
+        "height": FIGURE_HEIGHT,
+    }
+    title = title or ("A flat valley of minima" if mset.dimension else "One bowl, one minimum")
+    return make_figure(data, layout, title=title, dark=dark)
+
+
+def build_valley_surface_figure(slice_, mset, *, dark: bool = False, title: str | None = None) -> go.Figure:
+    """The same loss as a 3D surface, with the minimizer (and the valley floor) drawn at L*."""
+    labels = slice_.labels
+    color, cmin, cmax = log_excess(slice_.Z, slice_.min_value)
+    lift = 0.01 * float(np.max(slice_.Z) - np.min(slice_.Z))
+    data = [
+        {
+            "type": "surface",
+            "x": slice_.x,
+            "y": slice_.y,
+            "z": slice_.Z,
+            "surfacecolor": color.astype(np.float32),
+            "cmin": cmin,
+            "cmax": cmax,
+            "colorscale": landscape_colorscale(dark),
+            "showscale": False,
+            "opacity": 0.95,
+            "name": "loss L(w)",
+            "hovertemplate": f"{labels[0]} = %{{x:.4g}}<br>{labels[1]} = %{{y:.4g}}<br>L = "
+            "%{{z:.6g}}<extra></extra>",
+        }
+    ]
+    w = np.asarray(mset.minimizer, dtype=float)
+    if mset.dimension == 1:
+        seg = _valley_segment(mset, (slice_.x[0], slice_.x[-1]), (slice_.y[0], slice_.y[-1]))
+        data.append(
+            {
+                "type": "scatter3d",
+                "x": seg[:, 0],
+                "y": seg[:, 1],
+                "z": np.full(len(seg), mset.min_value + lift),
+                "mode": "lines",
+                "line": {"color": OKABE_ITO["vermillion"], "width": 10},
+                "name": VALLEY_LABEL,
+                "hovertemplate": f"valley floor, L = {mset.min_value:.6g}<extra></extra>",
+            }
+        )
+    data.append(
+        {
+            "type": "scatter3d",
+            "x": [w[0]],
+            "y": [w[1]],
+            "z": [mset.min_value + 2 * lift],
+            "mode": "markers",
+            "marker": {"size": END_MARKER_SIZE * 0.6, "color": ink(dark), "symbol": "diamond"},
+            "name": MIN_NORM_LABEL if mset.dimension else SINGLE_MIN_LABEL,
+            "hovertemplate": f"({w[0]:.4g}, {w[1]:.4g})<br>L* = {mset.min_value:.6g}<extra></extra>",
+        }
+    )
+    layout = {
+        "scene": {
+            "camera": SURFACE_CAMERA,
+            "xaxis": {"title": {"text": labels[0]}},
+            "yaxis": {"title": {"text": labels[1]}},
+            "zaxis": {"title": {"text": "loss L(w)"}},
+            "aspectmode": "manual",
+            "aspectratio": {"x": 1, "y": 1, "z": 0.6},
+        },
+        "legend": LEGEND_BELOW,
+        "height": FIGURE_HEIGHT,
+        "margin": {"l": 0, "r": 0, "t": 60, "b": 0},
+    }
+    title = title or "Least squares is convex: " + (
+        "a valley, no local minima" if mset.dimension else "one bowl"
+    )
+    return make_figure(data, layout, title=title, dark=dark)
+
+
+# -- the tanh unit ---------------------------------------------------------------------------
+
+
+def _minimum_names(minima: pd.DataFrame) -> dict[int, str]:
+    """Row index → "A"/"B"/"C"... for the rows of kind "minimum", A being the one with w₁ > 0."""
+    rows = minima[minima["kind"] == "minimum"].sort_values("w1", ascending=False)
+    return {int(i): chr(ord("A") + n) for n, i in enumerate(rows.index)}
+
+
+def build_tanh_landscape_figure(
+    w1, w2, Z, minima: pd.DataFrame, paths, labels, *, true_weights=None, dark: bool = False, title=None
+) -> go.Figure:
+    """Contours of the tanh model's loss, descent paths coloured by where they ended, minima and saddle.
+
+    Parameters
+    ----------
+    w1 : array-like of shape (n_w1,)
+    w2 : array-like of shape (n_w2,)
+    Z : array-like of shape (n_w2, n_w1)
+        ``core.tanh_loss_grid``.
+    minima : pandas.DataFrame
+        ``core.find_minima(...).minima``.
+    paths : array-like of shape (M, T, 2)
+        ``core.run_tanh_descent`` from the same starts.
+    labels : array-like of int, shape (M,)
+        ``find_minima(...).labels``: the row of ``minima`` each run reached, −1 for none.
+    true_weights : array-like of shape (2,), optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    Z = np.asarray(Z, dtype=float)
+    paths = np.asarray(paths, dtype=float)
+    labels = np.asarray(labels)
+    floor = float(min(Z.min(), minima["loss"].min())) if len(minima) else float(Z.min())
+    data = [loss_contour_trace(w1, w2, Z, floor, ("w₁", "w₂"), dark=dark)]
+    names = _minimum_names(minima)
+    shown = set()
+    for m in range(paths.shape[0]):
+        dest = int(labels[m])
+        key = {"A": 0, "B": 1}.get(names.get(dest, ""), -1 if dest < 0 else 2)
+        text, color = DESTINATIONS.get(key, ("runs ending at another stationary point", OTHER_COLOR))
+        P = paths[m]
+        data.append(
+            {
+                "type": "scatter",
+                "x": P[:, 0],
+                "y": P[:, 1],
+                "mode": "lines",
+                "line": {"color": color, "width": 3},
+                "name": text,
+                "legendgroup": text,
+                "showlegend": text not in shown,
+                "hovertemplate": f"run {m + 1}<br>w₁ = %{{x:.4g}}<br>w₂ = %{{y:.4g}}<extra>{text}</extra>",
+            }
+        )
+        shown.add(text)
+        data.append(
+            {
+                "type": "scatter",
+                "x": [P[0, 0]],
+                "y": [P[0, 1]],
+                "mode": "markers",
+                "marker": {
+                    "size": 10,
+                    "color": color,
+                    "symbol": "circle",
+                    "line": {"color": paper(dark), "width": 1.5},
+                },
+                "name": "start",
+                "legendgroup": text,
+                "showlegend": False,
+                "hovertemplate": f"start of run {m + 1}<br>(%{{x:.3g}}, %{{y:.3g}})<extra></extra>",
+            }
+        )
+    for idx, row in minima.iterrows():
+        if row["kind"] != "minimum":
+            continue
+        name = names[int(idx)]
+        data.append(
+            {
+                "type": "scatter",
+                "x": [row["w1"]],
+                "y": [row["w2"]],
+                "mode": "markers+text",
+                "marker": {
+                    "symbol": "star",
+                    "size": END_MARKER_SIZE + 8,
+                    "color": ink(dark),
+                    "line": {"color": paper(dark), "width": 2},
+                },
+                "text": [f"  {name}"],
+                "textposition": "middle right",
+                "textfont": {"size": 20, "color": ink(dark)},
+                "name": f"minimum {name}",
+                "legendgroup": "minima",
+                "showlegend": False,
+                "hovertemplate": f"minimum {name}: (%{{x:.4g}}, %{{y:.4g}})<br>L = {row['loss']:.6g}"
+                f"<br>{int(row['n_runs'])} runs ended here<extra></extra>",
+            }
+        )
+    data.append(
+        {
+            "type": "scatter",
+            "x": [0.0],
+            "y": [0.0],
+            "mode": "markers",
+            "marker": {"symbol": "x", "size": END_MARKER_SIZE, "color": ink(dark), "line": {"width": 1}},
+            "name": SADDLE_LABEL,
+            "hovertemplate": "saddle: the gradient is 0, but it is a minimum along one direction"
+            " and a maximum along the other<extra></extra>",
+        }
+    )
+    if true_weights is not None:
+        tw = np.asarray(true_weights, dtype=float)
+        data.append(
+            {
+                "type": "scatter",
+                "x": [tw[0]],
+                "y": [tw[1]],
+                "mode": "markers",
+                "marker": {
+                    "symbol": "circle-open",
+                    "size": END_MARKER_SIZE + 4,
+                    "color": OKABE_ITO["orange"],
+                    "line": {"width": 3},
+                },
+                "name": TRUE_LABEL + f" ({tw[0]:g}, {tw[1]:g})",
+                "hovertemplate": "the weights that generated y<extra></extra>",
+            }
+        )
+    w1, w2 = np.asarray(w1, dtype=float), np.asarray(w2, dtype=float)
+    layout = {
+        **equal_axes((w1[0], w1[-1]), (w2[0], w2[-1]), ("w₁ (inside tanh)", "w₂ (output weight)")),
+        "legend": LEGEND_BELOW,
+        "height": FIGURE_HEIGHT,
+    }
+    title = title or "y = w₂·tanh(w₁x): descent from several starts"
+    return make_figure(data, layout, title=title, dark=dark)
+
+
+def build_tanh_surface_figure(
+    w1, w2, Z, minima: pd.DataFrame, *, saddle_loss: float, dark: bool = False, title=None
+) -> go.Figure:
+    """The tanh model's loss as a 3D surface with its minima and the saddle (loss ``saddle_loss``)."""
+    Z = np.asarray(Z, dtype=float)
+    floor = float(min(Z.min(), minima["loss"].min())) if len(minima) else float(Z.min())
+    color, cmin, cmax = log_excess(Z, floor)
+    lift = 0.01 * float(Z.max() - Z.min())
+    names = _minimum_names(minima)
+    mins = minima[minima["kind"] == "minimum"]
+    data = [
+        {
+            "type": "surface",
+            "x": np.asarray(w1, dtype=float),
+            "y": np.asarray(w2, dtype=float),
+            "z": Z,
+            "surfacecolor": color.astype(np.float32),
+            "cmin": cmin,
+            "cmax": cmax,
+            "colorscale": landscape_colorscale(dark),
+            "showscale": False,
+            "opacity": 0.95,
+            "name": "loss",
+            "hovertemplate": "w₁ = %{x:.3g}<br>w₂ = %{y:.3g}<br>L = %{z:.5g}<extra></extra>",
+        },
+        {
+            "type": "scatter3d",
+            "x": mins["w1"].to_numpy(dtype=float),
+            "y": mins["w2"].to_numpy(dtype=float),
+            "z": mins["loss"].to_numpy(dtype=float) + lift,
+            "mode": "markers+text",
+            "text": [names[int(i)] for i in mins.index],
+            "textposition": "top center",
+            "textfont": {"size": 18, "color": ink(dark)},
+            "marker": {"size": 8, "color": ink(dark), "symbol": "diamond"},
+            "name": "minima",
+            "hovertemplate": "minimum (%{x:.3g}, %{y:.3g})<br>L = %{z:.5g}<extra></extra>",
+        },
+        {
+            "type": "scatter3d",
+            "x": [0.0],
+            "y": [0.0],
+            "z": [float(saddle_loss) + lift],
+            "mode": "markers",
+            "marker": {"size": 9, "color": OKABE_ITO["vermillion"], "symbol": "cross"},
+            "name": SADDLE_LABEL,
+            "hovertemplate": "saddle (0, 0)<extra></extra>",
+        },
+    ]
+    layout = {
+        "scene": {
+            "camera": TANH_CAMERA,
+            "xaxis": {"title": {"text": "w₁"}},
+            "yaxis": {"title": {"text": "w₂"}},
+            "zaxis": {"title": {"text": "loss"}, "nticks": 4},
+            "aspectmode": "manual",
+            "aspectratio": {"x": 1.2, "y": 1, "z": 0.75},
+        },
+        "legend": LEGEND_BELOW,
+        "height": FIGURE_HEIGHT,
+        "margin": {"l": 0, "r": 0, "t": 60, "b": 0},
+    }
+    return make_figure(data, layout, title=title or "Two valleys and a saddle between them", dark=dark)
+
+
+def build_agreement_figure(agreement: pd.DataFrame, *, dark: bool = False, title=None) -> go.Figure:
+    """Do runs on datasets of size N agree? Fractions (left) and distance to the truth (right), against N.
+
+    Parameters
+    ----------
+    agreement : pandas.DataFrame
+        ``core.agreement_vs_sample_size``.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    n = agreement["n_samples"].to_numpy(dtype=float)
+    left = (
+        ("agreement_fraction", "pairs of runs that agree", OKABE_ITO["blue"], "circle"),
+        ("converged_fraction", "runs that reached a finite minimum", OKABE_ITO["bluish_green"], "square"),
+    )
+    right = (
+        (
+            "median_distance",
+            "median distance of the minimum found to the truth",
+            OKABE_ITO["vermillion"],
+            "diamond",
+        ),
+        ("endpoint_spread", "RMS distance (outliers count)", OKABE_ITO["reddish_purple"], "triangle-up"),
+    )
+    data = []
+    for col, name, color, symbol in left:
+        data.append(
+            {
+                "type": "scatter",
+                "x": n,
+                "y": agreement[col].to_numpy(dtype=float),
+                "mode": "lines+markers",
+                "line": {"color": color, "width": LINE_WIDTH - 1},
+                "marker": {"size": 11, "color": color, "symbol": symbol},
+                "name": name,
+                "hovertemplate": f"N = %{{x:,}}<br>{name}: %{{y:.0%}}<extra></extra>",
+            }
+        )
+    for col, name, color, symbol in right:
+        data.append(
+            {
+                "type": "scatter",
+                "xaxis": "x2",
+                "yaxis": "y2",
+                "x": n,
+                "y": agreement[col].to_numpy(dtype=float),
+                "mode": "lines+markers",
+                "line": {
+                    "color": color,
+                    "width": LINE_WIDTH - 1,
+                    "dash": "solid" if symbol == "diamond" else "dot",
+                },
+                "marker": {"size": 11, "color": color, "symbol": symbol},
+                "name": name,
+                "hovertemplate": f"N = %{{x:,}}<br>{name}: %{{y:.3g}}<extra></extra>",
+            }
+        )
+    layout = {
+        "xaxis": {
+            **LOG_AXIS,
+            "dtick": 1,
+            "domain": [0.0, 0.45],
+            "anchor": "y",
+            "title": {"text": "samples N (log)"},
+        },
+        "yaxis": {"anchor": "x", "range": [0, 1.05], "tickformat": ".0%", "title": {"text": "fraction"}},
+        "xaxis2": {
+            **LOG_AXIS,
+            "dtick": 1,
+            "domain": [0.55, 1.0],
+            "anchor": "y2",
+            "title": {"text": "samples N (log)"},
+        },
+        "yaxis2": {**LOG_AXIS, "anchor": "x2", "title": {"text": "‖minimum found − truth‖"}},
+        "legend": LEGEND_BELOW,
+        "height": FIGURE_HEIGHT,
+    }
+    title = title or "More data: runs on different samples agree, and land nearer the truth"
+    return make_figure(data, layout, title=title, dark=dark)
