@@ -16,7 +16,7 @@ from dashboard import export, lecture, urlstate
 from dashboard.controls import ALL_SPECS, Reader
 from dashboard.specs import Choice
 from dashboard.state import compute_lab, guarded, show_problems
-from dashboard.views import VIEWS
+from dashboard.views import VIEW_PARAMS, VIEWS
 
 # A local icon: an emoji or :material: icon would be fetched from the internet.
 ICON = str(Path(__file__).parent / "static" / "favicon.png")
@@ -26,7 +26,9 @@ VIEW = Choice(
 
 st.set_page_config(page_title="Least-squares lab", page_icon=ICON, layout="wide")
 
-warnings = urlstate.remember_warnings(urlstate.check_link({**ALL_SPECS, "view": VIEW, "big": lecture.BIG}))
+warnings = urlstate.remember_warnings(
+    urlstate.check_link({**ALL_SPECS, "view": VIEW, "big": lecture.BIG}, VIEW_PARAMS)
+)
 urlstate.preset_from_link(VIEW)
 hidden = urlstate.hidden_keys()
 read = Reader(hidden, urlstate.linked_value)

@@ -19,6 +19,7 @@ from . import urlstate
 from .controls import ALL_SPECS
 from .specs import Choice
 from .state import LabResult
+from .views import VIEW_PARAMS
 
 SETTINGS_FORMAT = "lsq-lab settings v1"
 MAX_SETTINGS_BYTES = 100_000
@@ -48,7 +49,9 @@ def trajectories_frame(result: LabResult) -> pd.DataFrame:
 def settings_json(view: str) -> str:
     """The current settings, as the URL parameters that reproduce them."""
     return json.dumps(
-        {"format": SETTINGS_FORMAT, "params": urlstate.share_params(view=view)}, indent=2, ensure_ascii=False
+        {"format": SETTINGS_FORMAT, "params": urlstate.share_params(view=view, view_params=VIEW_PARAMS)},
+        indent=2,
+        ensure_ascii=False,
     )
 
 
@@ -72,6 +75,10 @@ def load_settings(content: bytes, view_spec: Choice) -> list[str]:
     for key, spec in ALL_SPECS.items():
         st.session_state[key] = spec.default  # a settings file describes the whole state
     for key, raw in params.items():
+        if key in VIEW_PARAMS:  # a view's own widget: hand it to the URL, which that widget reads
+            st.session_state.pop(key, None)
+            st.query_params[key] = str(raw)
+            continue
         spec = view_spec if key == "view" else ALL_SPECS.get(key)
         if spec is None:
             if key not in (urlstate.PRESET, urlstate.LESSON, urlstate.HIDE):

@@ -8,6 +8,7 @@ from . import urlstate
 from .controls import GROUPS
 from .presets import PRESETS
 from .specs import Flag
+from .views import VIEW_PARAMS
 
 BIG = Flag(
     "big",
@@ -71,7 +72,8 @@ def render_preset_note() -> None:
 def render_share_panel(view: str) -> None:
     with st.expander("Share and lesson link"):
         st.caption("This link opens the app exactly as it is now, on any machine:")
-        st.code(urlstate.share_url(urlstate.share_params(view=view)), language=None, wrap_lines=True)
+        link = urlstate.share_params(view=view, view_params=VIEW_PARAMS)
+        st.code(urlstate.share_url(link), language=None, wrap_lines=True)
         hide = st.multiselect(
             "Hide in the lesson link",
             list(GROUPS),
@@ -80,8 +82,8 @@ def render_share_panel(view: str) -> None:
         )
         if hide:
             st.caption("Lesson link (the chosen controls are fixed and hidden):")
-            st.code(urlstate.share_url(urlstate.share_params(view=view, hide=tuple(hide))), language=None,
-                    wrap_lines=True)  # fmt: skip
+            lesson = urlstate.share_params(view=view, hide=tuple(hide), view_params=VIEW_PARAMS)
+            st.code(urlstate.share_url(lesson), language=None, wrap_lines=True)
 
 
 def render_presentation_controls() -> bool:

@@ -22,12 +22,16 @@ APPLIED = "_applied_preset"
 LINKED = "_linked_values"  # values of hidden controls, read once from the link
 
 
-def check_link(specs: dict[str, Spec]) -> list[str]:
-    """Drop every URL parameter the app cannot use; return one warning per dropped field."""
+def check_link(specs: dict[str, Spec], view_params: frozenset[str] = frozenset()) -> list[str]:
+    """Drop every URL parameter the app cannot use; return one warning per dropped field.
+
+    ``view_params`` are the views' own bound widgets: Streamlit checks those against
+    their widget when the view draws, so they are only let through here.
+    """
     warnings = []
     for key in list(st.query_params):
         raw = st.query_params.get(key)
-        if key in (LESSON, HIDE):
+        if key in (LESSON, HIDE) or key in view_params:
             continue
         if key == PRESET:
             if raw not in PRESETS:
@@ -86,13 +90,17 @@ def current_value(spec: Spec):
     return st.session_state.get(spec.key, spec.default)
 
 
-def share_params(*, view: str | None, hide: tuple[str, ...] = ()) -> dict[str, str]:
+def share_params(
+    *, view: str | None, hide: tuple[str, ...] = (), view_params: frozenset[str] = frozenset()
+) -> dict[str, str]:
     """URL parameters reproducing the current state: every control that differs from its default."""
     params = {}
     for key, spec in ALL_SPECS.items():
         value = current_value(spec)
         if value != spec.default:
             params[key] = spec.url_form(value)
+    for key in sorted(view_params & set(st.query_params)):  # the views' widgets, as Streamlit wrote them
+        params[key] = st.query_params[key]
     if view and view != "Landscape":
         params["view"] = view
     preset = st.session_state.get(APPLIED)

@@ -32,11 +32,13 @@ def render_animation_panel(result, slice_, *, projected: bool = False) -> None:
     play = c1.toggle(
         "Play the paths",
         key="anim",
+        bind="query-params",
         help="An animation that runs in your browser: play, pause, or drag the slider.",
     )
     stepping = c2.toggle(
         "Step through one run",
         key="stepmode",
+        bind="query-params",
         help="One update at a time, with the step taken, the full gradient and (batch 1) the data point.",
     )
     if play:
@@ -55,9 +57,10 @@ def _render_animation(result, slice_, projected: bool) -> None:
         default="step",
         format_func=CLOCK_NAMES.__getitem__,
         key="anim_clock",
+        bind="query-params",
         help="Epochs put runs with different batch sizes side by side at equal cost (samples touched).",
     )
-    also_3d = c2.checkbox("Also on the 3D surface", key="anim3d")
+    also_3d = c2.checkbox("Also on the 3D surface", key="anim3d", bind="query-params")
     clock = clock or "step"
     contour = build_animated_contour_figure(slice_, specs, w_star, projected=projected, clock=clock)
     where = st
@@ -86,7 +89,9 @@ def _render_stepper(result, slice_, projected: bool) -> None:
     problem = result.problem
     specs = path_specs(result)
     c1, c2 = st.columns([2, 3], vertical_alignment="bottom")
-    i = c1.selectbox("Run", range(len(specs)), format_func=lambda j: specs[j].label, key="step_run")
+    i = c1.selectbox(
+        "Run", range(len(specs)), format_func=lambda j: specs[j].label, key="step_run", bind="query-params"
+    )
     spec = specs[int(i or 0)]
     traj = spec.trajectory
     if traj.record_every != 1:
@@ -112,7 +117,7 @@ def _render_stepper(result, slice_, projected: bool) -> None:
                 "", icon=":material/chevron_left:", key="step_prev", help="Previous step",
                 on_click=_shift_step, args=(-1, last),
             )  # fmt: skip
-            t = b2.slider("Step t (from wₜ to wₜ₊₁)", 0, last, key="step_t")
+            t = b2.slider("Step t (from wₜ to wₜ₊₁)", 0, last, key="step_t", bind="query-params")
             b3.button(
                 "", icon=":material/chevron_right:", key="step_next", help="Next step",
                 on_click=_shift_step, args=(1, last),

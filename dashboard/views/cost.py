@@ -37,16 +37,27 @@ def sweep_sizes(n_max: int, k_max: int) -> tuple[list[tuple[int, int]], int, int
 def _controls() -> tuple[int, int, int, bool]:
     c1, c2, c3, c4 = st.columns([3, 3, 3, 1])
     n_max = c1.select_slider(
-        "Largest N", N_MAX_CHOICES, value=50_000, key="cost_nmax", help="Samples at the end of the N sweep."
+        "Largest N",
+        N_MAX_CHOICES,
+        value=50_000,
+        key="cost_nmax",
+        bind="query-params",
+        help="Samples at the end of the N sweep.",
     )
     k_max = c2.select_slider(
-        "Largest K", K_MAX_CHOICES, value=200, key="cost_kmax", help="Features at the end of the K sweep."
+        "Largest K",
+        K_MAX_CHOICES,
+        value=200,
+        key="cost_kmax",
+        bind="query-params",
+        help="Features at the end of the K sweep.",
     )
     epochs = c3.select_slider(
         "SGD epochs to compare",
         EPOCH_CHOICES,
         value=10,
         key="cost_epochs",
+        bind="query-params",
         help="SGD rarely converges in one pass: the closed form is compared with this many epochs.",
     )
     c4.write("")  # align the button with the sliders

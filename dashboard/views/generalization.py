@@ -28,16 +28,40 @@ SIGNAL = 1.0  # r² = ‖w_true‖²
 def _controls() -> tuple[int, float, int, float]:
     c1, c2, c3, c4 = st.columns(4)
     k = c1.select_slider(
-        "Features K", K_CHOICES, value=40, key="gen_k", help="Fixed; N sweeps from 10K down to K/10."
+        "Features K",
+        K_CHOICES,
+        value=40,
+        key="gen_k",
+        bind="query-params",
+        help="Fixed; N sweeps from 10K down to K/10.",
     )
     noise = c2.slider(
-        "Noise variance σ²", 0.0, 2.0, 0.5, 0.1, key="gen_noise", help="Variance of ε in y = xᵀw + ε."
+        "Noise variance σ²",
+        0.0,
+        2.0,
+        0.5,
+        0.1,
+        key="gen_noise",
+        bind="query-params",
+        help="Variance of ε in y = xᵀw + ε.",
     )
     seeds = c3.slider(
-        "Seeds", 2, 60, 12, 1, key="gen_seeds", help="Independent datasets per N; more gives narrower bands."
+        "Seeds",
+        2,
+        60,
+        12,
+        1,
+        key="gen_seeds",
+        bind="query-params",
+        help="Independent datasets per N; more gives narrower bands.",
     )
     ridge = c4.select_slider(
-        "Ridge λ", RIDGE_CHOICES, value=0.1, key="gen_ridge", help="Penalty (λ/2)‖w‖² added to the loss."
+        "Ridge λ",
+        RIDGE_CHOICES,
+        value=0.1,
+        key="gen_ridge",
+        bind="query-params",
+        help="Penalty (λ/2)‖w‖² added to the loss.",
     )
     return int(k), float(noise), int(seeds), float(ridge)
 

@@ -51,10 +51,22 @@ def _column_space_part() -> None:
         "y in the plane (exact fit)",
         False,
         key="geo_exact",
+        bind="query-params",
         help="Choose y = Xw for some w: the residual is 0.",
     )
-    seed = c2.number_input("Seed", 0, 10_000, 0, 1, key="geo_seed", help="Another X and y.")
-    steps = c3.slider("GD steps", 1, 60, 12, 1, key="geo_steps", help="Gradient-descent steps from w = 0.")
+    seed = c2.number_input(
+        "Seed", 0, 10_000, 0, 1, key="geo_seed", bind="query-params", help="Another X and y."
+    )
+    steps = c3.slider(
+        "GD steps",
+        1,
+        60,
+        12,
+        1,
+        key="geo_steps",
+        bind="query-params",
+        help="Gradient-descent steps from w = 0.",
+    )
     try:
         X, y = make_column_space_example(exact_fit=bool(exact), seed=int(seed))
         pic = column_space_picture(X, y)

@@ -27,13 +27,16 @@ def _slice_controls(names: tuple[str, ...]) -> tuple[str, tuple[int, int]]:
         format_func=lambda m: "two coordinates" if m == "coordinates" else "most / least curved directions",
         horizontal=True,
         key="slice",
+        bind="query-params",
         help="With more than two parameters the surface is an exact 2D slice of the loss through w*.",
     )
     if mode != "coordinates":
         return mode, (0, 1)
-    i = c2.selectbox("Horizontal axis", range(len(names)), 0, format_func=names.__getitem__, key="ax1")
+    i = c2.selectbox(
+        "Horizontal axis", range(len(names)), 0, format_func=names.__getitem__, key="ax1", bind="query-params"
+    )
     others = [j for j in range(len(names)) if j != i]
-    j = c3.selectbox("Depth axis", others, 0, format_func=names.__getitem__, key="ax2")
+    j = c3.selectbox("Depth axis", others, 0, format_func=names.__getitem__, key="ax2", bind="query-params")
     return mode, (int(i), int(j))
 
 
@@ -72,6 +75,7 @@ def landscape_page() -> None:
         list(CAMERA_PRESETS),
         default="oblique",
         key="cam",
+        bind="query-params",
         help="Camera presets: the chart resets its rotation when a setting changes.",
     )
     camera = CAMERA_PRESETS[camera_name or "oblique"]

@@ -65,10 +65,18 @@ def _controls(crit: float, n: int) -> tuple[int, int, float, int]:
         BATCH_CHOICES,
         value=10,
         key="mb_batch",
+        bind="query-params",
         help="Rows in each random minibatch (drawn without replacement).",
     )
     count = c2.slider(
-        "Batches drawn", 5, 100, 30, 5, key="mb_count", help="How many random batches' minimizers to show."
+        "Batches drawn",
+        5,
+        100,
+        30,
+        5,
+        key="mb_count",
+        bind="query-params",
+        help="How many random batches' minimizers to show.",
     )
     frac = c3.select_slider(
         "SGD learning rate η",
@@ -76,10 +84,13 @@ def _controls(crit: float, n: int) -> tuple[int, int, float, int]:
         value=0.05,
         format_func=lambda f: f"{f * crit:.3g}",
         key="mb_lr",
+        bind="query-params",
         help=f"For the noise ball; as a fraction of 2/λ_max = {crit:.3g}, where full-batch GD turns "
         f"unstable.",
     )
-    seed = c4.number_input("Seed", 0, 10_000, 0, 1, key="mb_seed", help="Which random batches are drawn.")
+    seed = c4.number_input(
+        "Seed", 0, 10_000, 0, 1, key="mb_seed", bind="query-params", help="Which random batches are drawn."
+    )
     return min(int(b), n), int(count), float(frac) * crit, int(seed)
 
 

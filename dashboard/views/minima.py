@@ -69,6 +69,7 @@ def _least_squares_part(problem) -> None:
         "Make the two features collinear (x₂ = −x₁)",
         False,
         key="min_collinear",
+        bind="query-params",
         help="Two collinear columns make XᵀX singular: the bowl becomes a valley. (So does N < K.)",
     )
     X2 = np.array(problem.X[:, :2], dtype=float)
@@ -133,12 +134,33 @@ def _least_squares_part(problem) -> None:
 def _tanh_controls() -> tuple[int, int, int, int | None]:
     c1, c2, c3, c4 = st.columns(4)
     n = c1.select_slider(
-        "Samples N", N_CHOICES, value=50, key="min_n", help="Data points (x, y) the tanh unit is fitted to."
+        "Samples N",
+        N_CHOICES,
+        value=50,
+        key="min_n",
+        bind="query-params",
+        help="Data points (x, y) the tanh unit is fitted to.",
     )
-    seed = c2.number_input("Seed", 0, 10_000, 0, 1, key="min_seed", help="Which data and which starts.")
-    starts = c3.slider("Starts", 2, 16, 8, 1, key="min_starts", help="Random starting points of descent.")
+    seed = c2.number_input(
+        "Seed", 0, 10_000, 0, 1, key="min_seed", bind="query-params", help="Which data and which starts."
+    )
+    starts = c3.slider(
+        "Starts",
+        2,
+        16,
+        8,
+        1,
+        key="min_starts",
+        bind="query-params",
+        help="Random starting points of descent.",
+    )
     batch = c4.select_slider(
-        "Batch size", BATCH_CHOICES, value="full", key="min_batch", help="full: gradient descent; else SGD."
+        "Batch size",
+        BATCH_CHOICES,
+        value="full",
+        key="min_batch",
+        bind="query-params",
+        help="full: gradient descent; else SGD.",
     )
     return int(n), int(seed), int(starts), (None if batch == "full" else int(batch))
 
