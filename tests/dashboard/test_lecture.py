@@ -144,3 +144,9 @@ def test_the_numbers_in_the_preset_notes_are_the_datas_own():
     edge = _theory_for("edge")
     assert f"about {edge.critical_learning_rate:.2f}" in PRESETS["edge"].note
     assert 1.1 < edge.critical_learning_rate < 1.2  # η = 1.1 just below, 1.2 just above
+
+
+def test_a_views_own_controls_travel_in_the_link_without_warnings():
+    at = _open(view="Minibatches", mb_batch="20", slice="eigen")
+    assert not at.warning, [w.value for w in at.warning]
+    assert at.select_slider(key="mb_batch").value == 20
