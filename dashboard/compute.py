@@ -77,7 +77,8 @@ def get_problem(data: DataSettings) -> lab.Problem:
     return _freeze(lab.build_problem(data, table))
 
 
-@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+# A run at MAX_STEPS keeps ~20 MB of per-step diagnostics: 32 entries stay under ~650 MB.
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
 def get_run(data: DataSettings, run: RunSettings, epochs: int, w0: tuple[float, float]):
     """The trajectory of one optimizer run (keyed only on what it depends on)."""
     settings = LabSettings(data=data, runs=(run,), epochs=epochs, w0=w0)

@@ -6,6 +6,7 @@ so a green CI always means the app was really drawn in a browser.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -14,6 +15,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -144,3 +146,110 @@ def app_page(browser, server_url):
     watch = PageWatch(page, server_url)
     yield watch
     context.close()
+
+
+# Helpers shared by the browser suites (added for issue 7; the fixtures above are unchanged).
+
+CHART = ".js-plotly-plot .main-svg"
+
+
+def open_app(watch: PageWatch, query: str = "", *, charts: bool = True) -> None:
+    """Open the app (optionally with a ``?query``) and wait until it has drawn."""
+    watch.page.goto(watch.base_url + "/" + query, wait_until="domcontentloaded")
+    watch.wait_idle(timeout=60_000)
+    if charts:
+        watch.page.wait_for_selector(CHART, timeout=30_000)
+
+
+def control(page, key: str):
+    """The element container of the widget with ``key`` (Streamlit adds the class ``st-key-<key>``)."""
+    return page.locator(f".st-key-{key}")
+
+
+def nudge_slider(watch: PageWatch, key: str, presses: int = 1, direction: str = "ArrowRight") -> None:
+    """Move a (select) slider by keyboard, as a user without a mouse would, then wait for the rerun."""
+    handle = control(watch.page, key).get_by_role("slider")
+    handle.focus()
+    for _ in range(presses):
+        watch.page.keyboard.press(direction)
+    watch.wait_idle()
+
+
+def choose(watch: PageWatch, key: str, option: str) -> None:
+    """Pick ``option`` in the selectbox with ``key`` (open its list, click the option)."""
+    box = control(watch.page, key)
+    box.get_by_role("button", name="Open").click()
+    watch.page.get_by_role("option", name=option, exact=True).click()
+    watch.wait_idle()
+
+
+def selected(page, key: str) -> str:
+    """The value a selectbox shows (its combobox input)."""
+    return control(page, key).get_by_role("combobox").input_value()
+
+
+# A digest of everything each plotly chart draws: trace type, name and coordinates, whether
+# plain lists or plotly 7's base64 typed arrays ({dtype, bdata}), hashed (FNV-1a) per chart.
+FINGERPRINT_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(g => {
+    const text = JSON.stringify((g.data || []).map(t => [t.type, t.name, t.x, t.y, t.z]));
+    let h = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) { h ^= text.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+    return (h >>> 0).toString(16) + ':' + text.length;
+})"""
+
+
+def fingerprint(watch: PageWatch) -> list[str]:
+    """What every drawn chart holds, one short digest per chart (unlike ``chart_data``, sees bdata)."""
+    return watch.page.evaluate(FINGERPRINT_JS)
+
+
+def wait_charts_changed(watch: PageWatch, before: list[str], timeout: float = 20_000) -> list[str]:
+    """The ``fingerprint`` once it differs from ``before`` (or, after ``timeout``, as it is)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        watch.page.wait_for_function(
+            f"before => JSON.stringify(({FINGERPRINT_JS})()) !== before",
+            arg=json.dumps(before, separators=(",", ":")),
+            timeout=timeout,
+        )
+    except PlaywrightTimeout:
+        pass  # the caller asserts on the fingerprint it gets back
+    watch.wait_idle()
+    return fingerprint(watch)
+
+
+def script_state(page) -> str:
+    return page.get_attribute("[data-testid='stApp']", "data-test-script-state") or ""
+
+
+@pytest.fixture
+def new_page(browser, server_url):
+    """A factory of further pages, each in its own fresh context (another student's machine)."""
+    contexts = []
+
+    def make() -> PageWatch:
+        context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        contexts.append(context)
+        return PageWatch(context.new_page(), server_url)
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def ui():
+    """The helpers above for test modules: ``from conftest import`` would find tests/dashboard's
+    conftest when both folders run in one session (both are imported as ``conftest``)."""
+    return SimpleNamespace(
+        CHART=CHART,
+        open_app=open_app,
+        control=control,
+        nudge_slider=nudge_slider,
+        choose=choose,
+        selected=selected,
+        fingerprint=fingerprint,
+        wait_charts_changed=wait_charts_changed,
+        script_state=script_state,
+    )
