@@ -205,20 +205,31 @@ def noise_ball_theory(X, y, learning_rate, batch_size) -> tuple[float, float]:
         E[L(w) − L*] = ½ tr(AM).
     """
     X, y = check_X_y(X, y)
-    n, k = X.shape
+    k = X.shape[1]
     if k > MAX_THEORY_FEATURES:
         raise ValueError(f"noise_ball_theory handles at most {MAX_THEORY_FEATURES} features, got {k}.")
     eta = check_float("learning_rate", learning_rate, minimum=0.0, strict_minimum=True)
     b = check_int("batch_size", batch_size, minimum=1)
+    return _noise_ball_theory(_noise_moments(X, y), eta, b)
+
+
+def _noise_moments(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A, S and the fourth moment of validated data: O(NK⁴), so computed once per dataset."""
+    n, k = X.shape
     w = solve_least_squares(X, y, method="svd").coef
     r = y - X @ w
     A = X.T @ X / n
     S = (X * r[:, None] ** 2).T @ X / n
-    eye = np.eye(k)
-    P = eye - eta * A
-    # vec(PMP) = (P ⊗ P) vec M;  vec((1/N)Σ (xᵀMx) xxᵀ) = (1/N)Σ vec(xxᵀ) vec(xxᵀ)ᵀ vec M.
+    # vec((1/N)Σ (xᵀMx) xxᵀ) = (1/N)Σ vec(xxᵀ) vec(xxᵀ)ᵀ vec M.
     outer = np.einsum("ni,nj->nij", X, X).reshape(n, k * k)  # (N, K²)
-    fourth = outer.T @ outer / n  # (K², K²)
+    return A, S, outer.T @ outer / n  # (K, K), (K, K), (K², K²)
+
+
+def _noise_ball_theory(moments, eta: float, b: int) -> tuple[float, float]:
+    A, S, fourth = moments
+    k = A.shape[0]
+    P = np.eye(k) - eta * A
+    # vec(PMP) = (P ⊗ P) vec M.
     op = np.kron(P, P) + (eta**2 / b) * (fourth - np.kron(A, A))
     if np.max(np.abs(np.linalg.eigvals(op))) >= 1.0:
         return float("inf"), float("inf")
@@ -266,6 +277,7 @@ def noise_ball_radius(X, y, *, learning_rates, batch_sizes, epochs=20, seed=0, b
     burn_in = check_float("burn_in", burn_in, minimum=0.0, maximum=0.99)
     loss = QuadraticLoss.from_data(X, y)
     w_star = loss.minimizer
+    moments = _noise_moments(X, y) if k <= MAX_THEORY_FEATURES else None
     rows = []
     for eta in rates:
         for b in sizes.astype(int):
@@ -284,8 +296,8 @@ def noise_ball_radius(X, y, *, learning_rates, batch_sizes, epochs=20, seed=0, b
             D = traj.weights[keep] - w_star
             radius = float(np.sqrt(np.mean(np.sum(D**2, axis=1))))
             excess = float(np.mean(traj.excess_loss[keep]))
-            if k <= MAX_THEORY_FEATURES:
-                t_radius, t_excess = noise_ball_theory(X, y, float(eta), int(b))
+            if moments is not None:
+                t_radius, t_excess = _noise_ball_theory(moments, float(eta), int(b))
             else:
                 t_radius = t_excess = np.nan
             rows.append(

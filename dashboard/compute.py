@@ -77,8 +77,8 @@ def get_problem(data: DataSettings) -> lab.Problem:
     return _freeze(lab.build_problem(data, table))
 
 
-# A run at MAX_STEPS keeps ~20 MB of per-step diagnostics: 32 entries stay under ~650 MB.
-@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
+# A run at MAX_STEPS keeps ~24 MB (per-step diagnostics + a thinned path): 16 entries, ≤ ~400 MB.
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
 def get_run(data: DataSettings, run: RunSettings, epochs: int, w0: tuple[float, float]):
     """The trajectory of one optimizer run (keyed only on what it depends on)."""
     settings = LabSettings(data=data, runs=(run,), epochs=epochs, w0=w0)

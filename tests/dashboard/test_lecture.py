@@ -131,7 +131,9 @@ def _theory_for(name):
     from dashboard.settings import DataSettings
 
     values = {k: PRESETS[name].values.get(k, spec.default) for k, spec in DATA_SPECS.items()}
-    data = DataSettings(values["n"], values["k"], values["noise"], values["kappa"], values["icpt"], values["seed"])
+    data = DataSettings(
+        values["n"], values["k"], values["noise"], values["kappa"], values["icpt"], values["seed"]
+    )
     return build_problem(data).theory
 
 
@@ -139,7 +141,8 @@ def test_the_numbers_in_the_preset_notes_are_the_datas_own():
     valley = _theory_for("valley")
     assert f"2/λ_max ≈ {valley.critical_learning_rate:.2f}" in PRESETS["valley"].note
     assert f"{valley.optimal_rate:.2f} per step" in PRESETS["valley"].note
-    assert f"η ≈ {valley.heavy_ball_learning_rate:.2f}, β ≈ {valley.heavy_ball_momentum:.2f}" in PRESETS["valley"].note
+    tuned = f"η ≈ {valley.heavy_ball_learning_rate:.2f}, β ≈ {valley.heavy_ball_momentum:.2f}"
+    assert tuned in PRESETS["valley"].note
     assert f"rate ≈ {valley.heavy_ball_rate:.2f}" in PRESETS["valley"].note
     edge = _theory_for("edge")
     assert f"about {edge.critical_learning_rate:.2f}" in PRESETS["edge"].note
