@@ -35,8 +35,8 @@ PRESETS: dict[str, Preset] = {
         "κ = 50 makes a long narrow valley. Plain GD must keep η below 2/λ_max ≈ 1.04 for the steep "
         "direction, so at η = 1.0 it zig-zags across the valley and crawls along its floor (the best "
         "constant step still only shrinks the error by 0.96 per step). Heavy-ball momentum near its tuned "
-        "values (η ≈ 1.58, β ≈ 0.56; here 1.5 and 0.55) keeps speed along the floor, rate ≈ 0.75: compare "
-        "the two in the Convergence view.",
+        "values (η ≈ 1.58, β ≈ 0.56; here 1.5 and 0.55) swings wider at first but carries its speed along "
+        "the floor and converges far faster, rate ≈ 0.75: compare the two in the Convergence view.",
         {"kappa": 50.0, "epochs": 60, "nruns": 2, **_run(1, lr=1.0), **_run(2, "Momentum", 1.5, mom=0.55)},
     ),
     "edge": Preset(
