@@ -24,6 +24,16 @@ def new_app(**state) -> AppTest:
     return at
 
 
+def open_app(**params) -> AppTest:
+    """The app opened from a link with these URL parameters, run once, with no exception."""
+    at = new_app()
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def _decode(node):
     # Plotly 7 ships numpy arrays as {"dtype", "bdata"(base64), "shape"}: turn them back into lists.
     if isinstance(node, dict):

@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import figures, new_app
+from conftest import figures, open_app
 
 from dashboard.controls import ALL_SPECS
 from dashboard.presets import PRESETS
-
-
-def _open(**params):
-    at = new_app()
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def _widget_value(at, key):
@@ -38,7 +29,7 @@ def _load_preset(at, name):
 
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_each_preset_sets_what_it_says_and_shows_its_note(name):
-    at = _open()
+    at = open_app()
     _load_preset(at, name)
     preset = PRESETS[name]
     assert at.segmented_control(key="view").value == preset.view
@@ -56,7 +47,7 @@ def test_each_preset_sets_what_it_says_and_shows_its_note(name):
 
 
 def test_the_edge_preset_converges_below_and_diverges_above_the_limit():
-    at = _open()
+    at = open_app()
     _load_preset(at, "edge")
     errors = [e.value for e in at.error]
     assert any("Run 2" in e and "diverged" in e and "stability limit" in e for e in errors), errors
@@ -66,7 +57,7 @@ def test_the_edge_preset_converges_below_and_diverges_above_the_limit():
 def test_a_link_reproduces_the_same_solution_and_final_iterates():
     params = {"n": "500", "k": "3", "noise": "1.25", "kappa": "100", "seed": "42", "r1_lr": "0.2",
               "r2_batch": "5", "view": "Closed form"}  # fmt: skip
-    first, second = _open(**params), _open(**params)
+    first, second = open_app(**params), open_app(**params)
     table_a, table_b = first.dataframe[0].value, second.dataframe[0].value
     assert table_a["coefficients"].tolist() == table_b["coefficients"].tolist()
     assert np.allclose(table_a["loss L(w)"], table_b["loss L(w)"], rtol=0, atol=0)
@@ -74,7 +65,7 @@ def test_a_link_reproduces_the_same_solution_and_final_iterates():
 
 
 def test_changing_the_seed_in_the_link_changes_the_picture():
-    assert figures(_open(seed="1")) != figures(_open(seed="2"))
+    assert figures(open_app(seed="1")) != figures(open_app(seed="2"))
 
 
 @pytest.mark.parametrize(
@@ -83,7 +74,7 @@ def test_changing_the_seed_in_the_link_changes_the_picture():
      ("r1_lr", "0.123"), ("r1_rule", "Newton"), ("view", "Nowhere"), ("preset", "nope"), ("epochs", "1e9")],
 )  # fmt: skip
 def test_a_malformed_link_value_warns_and_falls_back_to_the_default(key, raw):
-    at = _open(**{key: raw})
+    at = open_app(**{key: raw})
     warnings = [w.value for w in at.warning]
     assert any("default" in w or "does not exist" in w for w in warnings), warnings
     assert not at.error
@@ -91,35 +82,35 @@ def test_a_malformed_link_value_warns_and_falls_back_to_the_default(key, raw):
 
 
 def test_unknown_link_parameters_are_named_and_ignored():
-    at = _open(utm_source="mail")
+    at = open_app(utm_source="mail")
     assert any("utm_source" in w.value for w in at.warning)
 
 
 def test_link_warnings_can_be_dismissed():
-    at = _open(n="abc")
+    at = open_app(n="abc")
     at.button(key="dismiss_link").click().run()
     assert not any("N — samples" in w.value for w in at.warning)
 
 
 def test_a_lesson_link_hides_the_chosen_controls_but_keeps_their_values():
-    at = _open(lesson="1", hide="data", n="1000", noise="1.5")
+    at = open_app(lesson="1", hide="data", n="1000", noise="1.5")
     keys = {
         w.key for kind in ("slider", "select_slider", "toggle", "number_input") for w in getattr(at, kind)
     }
     assert not keys & {"n", "k", "noise", "kappa", "icpt", "seed"}
     assert "r1_lr" in keys  # optimizers stay visible
-    visible = _open(n="1000", noise="1.5")
+    visible = open_app(n="1000", noise="1.5")
     assert figures(at) == figures(visible), "hidden controls must still take the link's values"
 
 
 def test_a_preset_link_opens_the_scenario():
-    at = _open(preset="valley")
+    at = open_app(preset="valley")
     assert at.select_slider(key="kappa").value == 50.0
     assert at.selectbox(key="r2_rule").value == "Momentum"
 
 
 def test_share_link_lists_exactly_the_changed_controls():
-    at = _open()
+    at = open_app()
     at.slider(key="noise").set_value(1.5).run()
     link = next(c.value for c in at.code if "?" in c.value)
     assert "noise=1.5" in link and "n=" not in link
@@ -150,6 +141,6 @@ def test_the_numbers_in_the_preset_notes_are_the_datas_own():
 
 
 def test_a_views_own_controls_travel_in_the_link_without_warnings():
-    at = _open(view="Minibatches", mb_batch="20", slice="eigen")
+    at = open_app(view="Minibatches", mb_batch="20", slice="eigen")
     assert not at.warning, [w.value for w in at.warning]
     assert at.select_slider(key="mb_batch").value == 20

@@ -6,19 +6,10 @@ import re
 
 import numpy as np
 import pytest
-from conftest import figures, new_app
+from conftest import figures, open_app
 
 from core import DATASETS, design_from_table, load_dataset
 from dashboard.controls import MAX_FEATURES
-
-
-def _open(**params):
-    at = new_app()
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def _closed_form_coefficients(at) -> np.ndarray:
@@ -29,7 +20,7 @@ def _closed_form_coefficients(at) -> np.ndarray:
 @pytest.mark.parametrize("name", list(DATASETS))
 @pytest.mark.parametrize("standardize", [True, False])
 def test_each_bundled_dataset_loads_and_matches_lstsq(name, standardize):
-    at = _open(src=name, std=str(standardize).lower(), view="Closed form")
+    at = open_app(src=name, std=str(standardize).lower(), view="Closed form")
     info = DATASETS[name]
     design = design_from_table(
         load_dataset(name), info.target, list(info.features), standardize=standardize, intercept=True
@@ -44,10 +35,10 @@ def test_each_bundled_dataset_loads_and_matches_lstsq(name, standardize):
 
 
 def test_raw_longley_makes_the_normal_equations_fail_and_standardizing_fixes_it():
-    raw = _open(src="longley", std="false", view="Closed form")
+    raw = open_app(src="longley", std="false", view="Closed form")
     assert any("no unique solution" in e.value for e in raw.error)
     assert any("2.26e+19" in c.value for c in raw.sidebar.caption)
-    standardized = _open(src="longley", view="Closed form")
+    standardized = open_app(src="longley", view="Closed form")
     assert not standardized.error
     assert any("went from" in c.value for c in standardized.sidebar.caption)
 
@@ -62,7 +53,7 @@ GOOD = b"x,z,y\n1,0.5,2.1\n2,0.1,3.9\n3,0.7,6.2\n4,0.2,7.8\n5,0.9,10.1\n6,0.3,12
 
 
 def test_a_good_upload_is_fitted_and_matches_lstsq():
-    at = _upload(_open(src="upload", view="Closed form"), GOOD)
+    at = _upload(open_app(src="upload", view="Closed form"), GOOD)
     assert not at.error, [e.value for e in at.error]
     assert at.selectbox(key="target").value == "y"
     data = np.loadtxt(GOOD.decode().splitlines()[1:], delimiter=",")
@@ -86,7 +77,7 @@ BAD_FILES = {
 @pytest.mark.parametrize("case", list(BAD_FILES))
 def test_a_bad_upload_says_what_is_wrong_and_keeps_the_previous_data(case):
     content, pattern = BAD_FILES[case]
-    at = _upload(_open(src="upload", view="Closed form"), GOOD, "good.csv")
+    at = _upload(open_app(src="upload", view="Closed form"), GOOD, "good.csv")
     good = figures(at), at.dataframe[0].value["coefficients"].tolist()
     at.file_uploader(key="upload_file").clear().upload("bad.csv", content, "text/csv").run()
     assert not at.exception, at.exception
@@ -97,13 +88,13 @@ def test_a_bad_upload_says_what_is_wrong_and_keeps_the_previous_data(case):
 
 def test_semicolon_tab_and_bom_files_parse():
     for content in (GOOD.replace(b",", b";"), GOOD.replace(b",", b"\t"), b"\xef\xbb\xbf" + GOOD):
-        at = _upload(_open(src="upload"), content)
+        at = _upload(open_app(src="upload"), content)
         assert not at.error, [e.value for e in at.error]
         assert at.selectbox(key="target").value == "y"
 
 
 def test_feature_choice_is_capped():
-    at = _open(src="longley")
+    at = open_app(src="longley")
     assert len(at.multiselect(key="feats").value) <= MAX_FEATURES
 
 
@@ -114,7 +105,7 @@ HOSTILE = (
 
 
 def test_hostile_column_names_are_shown_as_inert_text():
-    at = _upload(_open(src="upload", view="Landscape"), HOSTILE)
+    at = _upload(open_app(src="upload", view="Landscape"), HOSTILE)
     assert not at.exception
     # The script column is text: it is named as unusable, with its markup defused.
     captions = " ".join(c.value for c in at.sidebar.caption)
