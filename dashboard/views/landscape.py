@@ -16,7 +16,7 @@ from dashboard.lab import start_point
 from dashboard.state import current
 
 from .animation_panel import render_animation_panel
-from .common import path_specs, show_run_messages
+from .common import is_dark, path_specs, show_chart, show_run_messages
 
 
 def _slice_controls(names: tuple[str, ...]) -> tuple[str, tuple[int, int]]:
@@ -57,10 +57,9 @@ def landscape_page() -> None:
         curve = loss_curve(
             problem.loss, w_star, np.ones(1), points=paths, anchors=anchors, label=problem.param_names[0]
         )
-        st.plotly_chart(
-            build_loss_curve_figure(curve, specs, w_star),
+        show_chart(
+            build_loss_curve_figure(curve, specs, w_star, dark=is_dark()),
             key="curve",
-            theme=None,
             alt="The loss curve over the single weight, with each optimizer's steps on it",
         )
         show_run_messages(result)
@@ -81,17 +80,15 @@ def landscape_page() -> None:
     camera = CAMERA_PRESETS[camera_name or "oblique"]
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(
-            build_surface_figure(slice_, specs, w_star, camera=camera, projected=projected),
+        show_chart(
+            build_surface_figure(slice_, specs, w_star, camera=camera, projected=projected, dark=is_dark()),
             key="surface",
-            theme=None,
             alt="3D loss surface with optimizer paths and the closed-form minimizer",
         )
     with right:
-        st.plotly_chart(
-            build_contour_figure(slice_, specs, w_star, projected=projected),
+        show_chart(
+            build_contour_figure(slice_, specs, w_star, projected=projected, dark=is_dark()),
             key="contour",
-            theme=None,
             alt="Contour plot of the loss with optimizer paths and the closed-form minimizer",
         )
     if projected:
