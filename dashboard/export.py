@@ -111,9 +111,10 @@ def render_export_panel(result: LabResult | None, view: str, view_spec: Choice) 
                 key="dl_paths",
                 use_container_width=True,
             )
+        settings = settings_json(view).encode("utf-8")  # small; built now, served only on a click
         st.download_button(
             "Settings (JSON)",
-            settings_json(view).encode("utf-8"),
+            lambda: settings,
             "lsq-lab-settings.json",
             "application/json",
             key="dl_settings",
