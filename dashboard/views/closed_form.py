@@ -69,8 +69,8 @@ def closed_form_page() -> None:
             "Shown instead: the **pseudo-inverse** solution w* = X⁺y, the one of smallest norm."
         )
     if p <= MAX_K_WRITTEN_OUT:
-        XtX = problem.X.T @ problem.X
-        Xty = problem.X.T @ problem.y
+        n = problem.loss.n_samples  # the cached quadratic form holds XᵀX/N and Xᵀy/N: no new pass
+        XtX, Xty = problem.loss.A * n, problem.loss.b * n
         st.latex(
             _bmatrix(XtX)
             + r"\, w^\star = "
