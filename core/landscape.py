@@ -315,14 +315,15 @@ def _natural_half_width(loss, mu_max: float, min_half_width: float) -> float:
     return float(max(width, min_half_width))
 
 
-def _extent(H, g, U_anchor, U_pts, t_nat, margin, max_zoom_out, min_aspect=0.0):
+def _extent(H, g, U_anchor, U_pts, t_nat, margin, max_zoom_out, min_aspect=0.0, snap=0):
     """Low/high offsets per direction (m,), and whether points were left out of the view.
 
     A point counts when its in-plane excess q(u) − q_min is at most ``max_zoom_out``²·E,
     with E the larger of the visible rise and the anchors' excess: a stable run started
     at an anchor never climbs above E, so only a diverging (or wildly overshooting) run
     is cut off, before it shrinks the bowl to a dot. Measured in loss rather than by a
-    box, the cut stays tight across a tilted, narrow valley.
+    box, the cut stays tight across a tilted, narrow valley. With ``snap`` > 0 the points
+    widen the view in steps of 1/snap of the anchors' frame (see :func:`loss_slice`).
     """
     m = H.shape[0]
     mu, V = np.linalg.eigh(H)
@@ -345,6 +346,9 @@ def _extent(H, g, U_anchor, U_pts, t_nat, margin, max_zoom_out, min_aspect=0.0):
         if np.any(inside):
             lo = np.minimum(lo, U_pts[inside].min(axis=0))
             hi = np.maximum(hi, U_pts[inside].max(axis=0))
+    if snap:
+        step = 2.0 * float(reach.max()) / snap  # the widest side of the anchors' frame is whole steps
+        lo, hi = np.floor(lo / step) * step, np.ceil(hi / step) * step
     if m == 2 and min_aspect > 0:
         # Widen the shorter side about its middle: a path along one axis would
         # otherwise leave a sliver of a view and hide the bowl around it.
@@ -389,6 +393,7 @@ def loss_slice(
     min_half_width=None,
     max_zoom_out=2.0,
     min_aspect=0.6,
+    snap=0,
 ) -> LossSlice:
     """Grid the exact loss on the plane center + a·d1 + b·d2 over a view that fits.
 
@@ -417,6 +422,10 @@ def loss_slice(
     min_aspect : float, default=0.6
         The shorter side of the view is widened to at least this fraction of the
         longer one (0 keeps the tight box).
+    snap : int, default=0
+        When above 0, points widen the view only in whole steps of 1/snap of the
+        anchors' frame, so points that move a little (another learning rate) leave
+        the grid, and so the surface drawn from it, exactly as it was.
 
     Returns
     -------
@@ -432,6 +441,7 @@ def loss_slice(
         loss, center, resolution, margin, min_half_width, max_zoom_out
     )
     min_aspect = check_float("min_aspect", min_aspect, minimum=0.0, maximum=1.0)
+    snap = check_int("snap", snap, minimum=0, maximum=1000)
     k = loss.n_features
     D = np.column_stack([check_weights(n, d, k)[0][0] for n, d in (("d1", d1), ("d2", d2))])  # (K, 2)
     if len(labels) != 2:
@@ -443,7 +453,7 @@ def loss_slice(
     t_nat = _natural_half_width(loss, max(float(np.linalg.eigvalsh(H)[-1]), 0.0), min_half_width)
     U_anchor = _project(_stack_points("anchors", anchors, k), center, D)[0]
     U_pts = _project(_stack_points("points", points, k), center, D)[0]
-    lo, hi, clipped = _extent(H, g, U_anchor, U_pts, t_nat, margin, max_zoom_out, min_aspect)
+    lo, hi, clipped = _extent(H, g, U_anchor, U_pts, t_nat, margin, max_zoom_out, min_aspect, snap)
     a = np.linspace(lo[0], hi[0], resolution)
     b = np.linspace(lo[1], hi[1], resolution)
     Z = loss.slice_grid(center, D[:, 0], D[:, 1], a, b)  # (n_b, n_a)

@@ -25,26 +25,32 @@ import plotly.graph_objects as go
 from PIL import Image
 
 from .landscape import (
-    LEGEND_BELOW,
-    _bounds,
-    _coordinate_hover,
-    _log_excess,
-    _star,
-    _star_point,
     build_contour_figure,
     build_surface_figure,
+    projected_point,
+    slice_bounds,
+    surface_lift,
 )
 from .paths import PathSpec, downsample_indices
 from .style import (
     END_MARKER_SIZE,
+    END_SYMBOL,
+    LEGEND_BELOW,
     LINE_WIDTH,
     MARKER_SIZE,
+    SCENE_MARKER_SCALE,
+    START_SYMBOL,
+    contour_line_color,
+    coordinate_hover,
     ink,
     landscape_colorscale,
+    log_excess,
     make_figure,
     merge,
+    note_box,
     paper,
     reference_color,
+    star_trace,
 )
 
 PLAY_LABEL = "▶ Play"
@@ -230,10 +236,10 @@ def _start_trace(paths, project_start, kind: str) -> dict:
         "type": kind,
         "mode": "markers",
         "marker": {
-            "symbol": "circle",
-            "size": END_MARKER_SIZE * (0.6 if kind == "scatter3d" else 1.0),
+            "symbol": START_SYMBOL,
+            "size": END_MARKER_SIZE * (SCENE_MARKER_SCALE if kind == "scatter3d" else 1.0),
             "color": [s.color for s in paths],
-            "line": {"color": "#ffffff", "width": 2},
+            "line": {"color": [s.color for s in paths], "width": 3},
         },
         "name": "start w<sub>0</sub>",
         "showlegend": False,
@@ -314,7 +320,7 @@ def build_animated_surface_figure(
     base = build_surface_figure(
         slice_, [], w_star, camera=camera, projected=projected, dark=dark, title=title
     )
-    lift = 0.006 * float(np.max(slice_.Z) - np.min(slice_.Z))
+    lift = surface_lift(slice_)
     title = title or "The optimizer paths on the surface, step by step (press play)"
     return _animate(
         base, slice_, paths, max_frames=max_frames, clock=clock, max_points=max_points,
@@ -326,7 +332,7 @@ def _animate(base, slice_, paths, *, max_frames, clock, max_points, dark, title,
     three_d = lift is not None
     kind = "scatter3d" if three_d else "scatter"
     times = frame_times(paths, max_frames, clock)
-    bounds = _bounds(slice_)
+    bounds = slice_bounds(slice_)
     drawn = [_AnimatedPath(s, slice_.project, bounds, clock, max_points) for s in paths]
     labels = slice_.labels
 
@@ -344,7 +350,7 @@ def _animate(base, slice_, paths, *, max_frames, clock, max_points, dark, title,
                     line={"color": spec.color, "width": LINE_WIDTH + (2 if three_d else 0)},
                     name=spec.label,
                     legendgroup=spec.label,
-                    hovertemplate=_coordinate_hover(labels) + "<extra>%{fullData.name}</extra>",
+                    hovertemplate=coordinate_hover(labels) + "<extra>%{fullData.name}</extra>",
                 )
             out.append(line)
             heads.append(now)
@@ -358,13 +364,14 @@ def _animate(base, slice_, paths, *, max_frames, clock, max_points, dark, title,
             head.update(
                 mode="markers",
                 marker={
-                    "size": END_MARKER_SIZE * (0.7 if three_d else 1.0),
+                    "symbol": END_SYMBOL,
+                    "size": END_MARKER_SIZE * (SCENE_MARKER_SCALE if three_d else 1.0),
                     "color": [spec.color for spec in paths],
                     "line": {"color": paper(dark), "width": 2},
                 },
                 name="where each run is now",
                 showlegend=False,
-                hovertemplate=_coordinate_hover(labels) + "<extra>now</extra>",
+                hovertemplate=coordinate_hover(labels) + "<extra>now</extra>",
             )
         return [*out, head]
 
@@ -539,7 +546,7 @@ def build_step_figure(
     gx = np.linspace(mid[0] - half, mid[0] + half, resolution)
     gy = np.linspace(mid[1] - half, mid[1] + half, resolution)
     Z = slice_.value(gx[None, :], gy[:, None])  # (n_b, n_a) exact loss on the plane
-    logz, _, _ = _log_excess(Z, slice_.min_value)
+    logz, _, _ = log_excess(Z, slice_.min_value)
     labels = slice_.labels
     data = [
         {
@@ -551,10 +558,10 @@ def build_step_figure(
             "ncontours": 18,
             "contours": {"coloring": "fill"},
             "colorscale": landscape_colorscale(dark),
-            "line": {"width": 1, "color": "rgba(200,210,225,0.45)" if dark else "rgba(60,75,95,0.55)"},
+            "line": {"width": 1, "color": contour_line_color(dark)},
             "showscale": False,
             "name": "loss L(w)",
-            "hovertemplate": _coordinate_hover(labels) + "<br>L(w) = %{customdata:.6g}<extra></extra>",
+            "hovertemplate": coordinate_hover(labels) + "<br>L(w) = %{customdata:.6g}<extra></extra>",
         }
     ]
     if context is not None and len(context):
@@ -603,14 +610,14 @@ def build_step_figure(
             "mode": "markers",
             "marker": {"size": END_MARKER_SIZE, "color": color, "line": {"color": paper(dark), "width": 2}},
             "name": f"w<sub>t</sub> (t = {t})",
-            "hovertemplate": f"w_t, t = {t}<br>" + _coordinate_hover(labels) + "<extra></extra>",
+            "hovertemplate": f"w_t, t = {t}<br>" + coordinate_hover(labels) + "<extra></extra>",
         }
     )
     notes = [STEP_PROJECTED_NOTE] if projected else []
     if w_star is not None:
-        x, y, _ = _star_point(slice_.project, w_star)
+        x, y, _ = projected_point(slice_.project, w_star)
         if gx[0] <= x <= gx[-1] and gy[0] <= y <= gy[-1]:
-            data.append(_star(x, y, slice_.min_value, labels, dark))
+            data.append(star_trace(x, y, dark=dark, hover=f"<br>L* = {slice_.min_value:.6g}"))
         else:
             notes.append(STAR_OFF_VIEW)
     if notes:
@@ -626,7 +633,7 @@ def build_step_figure(
                 "align": "left",
                 "showarrow": False,
                 "font": {"color": ink(dark), "size": 13},
-                "bgcolor": "rgba(17,17,17,0.8)" if dark else "rgba(255,255,255,0.85)",
+                "bgcolor": note_box(dark),
             }
         )
     axis = {"constrain": "domain", "showgrid": False, "zeroline": False}

@@ -1,37 +1,26 @@
-"""Geometry figures: y projected onto col(X) in 3D, and the loss in XᵀX's eigenbasis.
-
-Also the pieces the other issue-6 builders share: a log-coloured contour of a
-quadratic loss over a ``core.landscape.LossSlice``, the legend under the plot,
-a log axis and a w* star.
-"""
+"""Geometry figures: y projected onto col(X) in 3D, and the loss in XᵀX's eigenbasis."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from .style import (
-    END_MARKER_SIZE,
+    FIGURE_HEIGHT,
+    LEGEND_BELOW,
     LINE_WIDTH,
+    LOG_AXIS,
     OKABE_ITO,
     PATH_COLORS,
+    equal_axes,
     ink,
-    landscape_colorscale,
+    loss_contour_trace,
     make_figure,
-    paper,
     reference_color,
+    star_trace,
 )
 
-LEGEND_BELOW = {"orientation": "h", "x": 0.0, "y": -0.16, "yanchor": "top"}
-LOG_AXIS = {"type": "log", "exponentformat": "power", "showexponent": "all"}
-FEW_TICKS = {"dtick": "D2"}  # 1, 2, 5 per decade: for axes spanning a decade or two
-FIGURE_HEIGHT = 560
-COLOR_DECADES = 4.0  # contour colours span this many decades of L − L*
-N_CONTOURS = 14
-W_STAR_LABEL = "w* (closed form)"
 # Column-space figure
 Y_LABEL = "y (the data)"
 FIT_LABEL = "ŷ = Xw* (projection of y)"
@@ -42,76 +31,6 @@ COLUMN_LABELS = ("x₁, x₂ (the columns of X)", "x₂ (column 2 of X)")
 # Eigenbasis figures
 MAX_DIRECTIONS = 6  # per-direction curves drawn; more are thinned to the extremes and the middle
 ERROR_FLOOR = 1e-13  # |e| below this fraction of the largest initial |e| is rounding: not drawn
-
-
-# -- shared pieces ------------------------------------------------------------------------
-
-
-def log_excess(Z: np.ndarray, min_value: float) -> tuple[np.ndarray, float, float]:
-    """log10(L − L*), floored COLOR_DECADES below its top, and its colour range."""
-    excess = np.asarray(Z, dtype=float) - min_value
-    top = float(np.max(excess))
-    if not top > 0:
-        return np.zeros_like(excess), -1.0, 0.0
-    cmax = np.log10(top)
-    cmin = cmax - COLOR_DECADES
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.log10(np.maximum(excess, 10.0**cmin)), float(cmin), float(cmax)
-
-
-def loss_contour_trace(x, y, Z, min_value: float, labels: Sequence[str], *, dark: bool = False) -> dict:
-    """A filled contour of a loss grid ``Z`` (len(y), len(x)), log-spaced levels, loss in the hover."""
-    logz, cmin, cmax = log_excess(Z, min_value)
-    return {
-        "type": "contour",
-        "x": np.asarray(x, dtype=float),
-        "y": np.asarray(y, dtype=float),
-        "z": logz.astype(np.float32),
-        "customdata": np.asarray(Z, dtype=np.float32),
-        "zmin": cmin,
-        "zmax": cmax,
-        "autocontour": False,
-        "contours": {"start": cmin, "end": cmax, "size": (cmax - cmin) / N_CONTOURS, "coloring": "fill"},
-        "colorscale": landscape_colorscale(dark),
-        "showscale": False,
-        "line": {"width": 1, "color": "rgba(200,210,225,0.45)" if dark else "rgba(60,75,95,0.5)"},
-        "name": "loss L(w)",
-        "hovertemplate": f"{labels[0]} = %{{x:.4g}}<br>{labels[1]} = %{{y:.4g}}"
-        "<br>L = %{customdata:.6g}<extra>loss</extra>",
-    }
-
-
-def star_trace(x: float, y: float, *, name: str = W_STAR_LABEL, dark: bool = False, hover: str = "") -> dict:
-    """The w* marker of the contour figures."""
-    return {
-        "type": "scatter",
-        "x": [float(x)],
-        "y": [float(y)],
-        "mode": "markers",
-        "marker": {
-            "symbol": "star",
-            "size": END_MARKER_SIZE + 8,
-            "color": ink(dark),
-            "line": {"color": paper(dark), "width": 2},
-        },
-        "name": name,
-        "hovertemplate": f"{name}<br>(%{{x:.4g}}, %{{y:.4g}}){hover}<extra></extra>",
-    }
-
-
-def equal_axes(x_range, y_range, labels: Sequence[str]) -> dict:
-    """x/y axes at equal scale (an ellipse looks as elongated as it is)."""
-    axis = {"constrain": "domain", "showgrid": False, "zeroline": False}
-    return {
-        "xaxis": {**axis, "title": {"text": labels[0]}, "range": list(map(float, x_range))},
-        "yaxis": {
-            **axis,
-            "title": {"text": labels[1]},
-            "range": list(map(float, y_range)),
-            "scaleanchor": "x",
-            "scaleratio": 1,
-        },
-    }
 
 
 # -- column space -------------------------------------------------------------------------

@@ -5,6 +5,10 @@ display coordinates, so a coordinate slice reads actual weights and w* sits at t
 numbers ``core`` computed. Paths are projected onto the slice; points outside the
 drawn extent (a diverging run) leave a gap, and the run's end marker is pinned to the
 edge with its true position in the hover.
+
+The surface and the contour are drawn side by side (or stacked on a narrow screen) as
+one chart: the legend is the contour's, the colour bar too; the surface's height is the
+loss already.
 """
 
 from __future__ import annotations
@@ -17,36 +21,55 @@ import plotly.graph_objects as go
 
 from .paths import DEFAULT_MAX_POINTS, PathSpec, downsample_indices
 from .style import (
+    DIVERGED_SYMBOL,
     END_MARKER_SIZE,
+    END_SYMBOL,
+    FIGURE_HEIGHT,
+    LEGEND_BELOW,
     LINE_WIDTH,
     MARKER_SIZE,
+    N_CONTOURS,
+    SCENE_MARKER_SCALE,
+    START_SYMBOL,
+    contour_line_color,
+    coordinate_hover,
     ink,
     landscape_colorscale,
+    log_excess,
     make_figure,
     merge,
+    note_box,
     paper,
     significant,
+    star_trace,
 )
 
 UIREVISION = "lsq-landscape"
-# How far below the top of the grid the log colour scale reaches: a quadratic's
-# excess grows like r², so 4 decades span a factor 100 in distance, about what a
-# 61-point grid resolves.
-COLOR_DECADES = 4.0
-N_CONTOURS = 16
+# Close enough that the bowl fills the panel (plotly's default eye is ~2.2 from the centre),
+# looking a little below the middle of the box so the bowl does not float under empty space.
+_CENTER = {"x": 0.0, "y": 0.0, "z": -0.12}
+_UP = {"x": 0.0, "y": 0.0, "z": 1.0}
 CAMERA_PRESETS = {
-    "oblique": {"eye": {"x": 1.45, "y": -1.55, "z": 0.95}, "up": {"x": 0, "y": 0, "z": 1}},
-    "top": {"eye": {"x": 0.0, "y": 0.0, "z": 2.4}, "up": {"x": 0, "y": 1, "z": 0}},
-    "front": {"eye": {"x": 0.0, "y": -2.4, "z": 0.35}, "up": {"x": 0, "y": 0, "z": 1}},
-    "side": {"eye": {"x": 2.4, "y": 0.0, "z": 0.35}, "up": {"x": 0, "y": 0, "z": 1}},
+    "oblique": {"eye": {"x": 1.25, "y": -1.35, "z": 0.8}, "up": _UP, "center": _CENTER},
+    "top": {"eye": {"x": 0.0, "y": 0.0, "z": 2.0}, "up": {"x": 0.0, "y": 1.0, "z": 0.0}, "center": _CENTER},
+    "front": {"eye": {"x": 0.0, "y": -2.0, "z": 0.3}, "up": _UP, "center": _CENTER},
+    "side": {"eye": {"x": 2.0, "y": 0.0, "z": 0.3}, "up": _UP, "center": _CENTER},
+}
+CAMERA_BUTTONS = {  # label → preset; "Reset view" is the default view under the name people look for
+    "Oblique": "oblique",
+    "Top": "top",
+    "Front": "front",
+    "Side": "side",
+    "Reset view": "oblique",
 }
 PROJECTED_NOTE = "paths projected onto this plane"
 CLIPPED_NOTE = "some points lie outside this view (the run left it)"
-W_STAR_LABEL = "w* (closed form)"
-# Legends under the plot, so they never cover the title or the valley; same height side by side.
-LEGEND_BELOW = {"orientation": "h", "x": 0.0, "y": -0.14, "yanchor": "top"}
-FIGURE_HEIGHT = 600
+SURFACE_TITLE = "Loss surface L(w)"
+CONTOUR_TITLE = "Contours of L(w)"
+CURVE_TITLE = "Loss curve L(w)"
 CONTOUR_COLORBAR_TITLE = "loss L(w)<br><sub>log scale above L*</sub>"
+START_LABEL, END_LABEL = "start w₀", "end of a run"
+SURFACE_LIFT = 0.006  # paths float this fraction of the loss range above the surface (no z-fighting)
 
 
 @dataclass(frozen=True)
@@ -88,19 +111,6 @@ def _draw_path(spec: PathSpec, project, bounds, max_points: int) -> _DrawnPath:
     )
 
 
-def _log_excess(Z: np.ndarray, min_value: float):
-    """log10(L − L*) floored COLOR_DECADES below its top, with its colour range."""
-    excess = Z - min_value
-    top = float(np.max(excess))
-    if not top > 0:
-        return np.zeros_like(Z), -1.0, 0.0
-    cmax = np.log10(top)
-    cmin = cmax - COLOR_DECADES
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s = np.log10(np.maximum(excess, 10.0**cmin))
-    return s, float(cmin), float(cmax)
-
-
 def _loss_ticks(min_value: float, cmin: float, cmax: float):
     """Colour-bar ticks at whole decades of L − L*, labelled with the loss L itself."""
     exps = np.arange(np.ceil(cmin), np.floor(cmax) + 1)
@@ -119,33 +129,33 @@ def _colorbar(title: str, min_value: float, cmin: float, cmax: float, dark: bool
         "title": {"text": title, "side": "top"},
         "tickvals": tickvals,
         "ticktext": ticktext,
-        "thickness": 18,
+        "thickness": 14,
         "outlinewidth": 0,
         "tickfont": {"color": ink(dark)},
     }
 
 
 def _notes(*, projected: bool, clipped: bool, dark: bool, scene: bool = False) -> dict:
-    """Layout annotations for the notes: the paths are projections; points lie outside.
+    """Layout annotations: the paths are projections; some points lie outside the view.
 
-    Drawn inside the plot's bottom-left corner on a translucent box, where they
-    cannot collide with tick labels (a 3D scene fills the paper, so paper coordinates).
+    In the plot's top-left corner on a translucent box, clear of the tick labels (a 3D
+    scene fills the paper, so there in paper coordinates, under the title).
     """
     notes = ([PROJECTED_NOTE] if projected else []) + ([CLIPPED_NOTE] if clipped else [])
     ref = ("paper", "paper") if scene else ("x domain", "y domain")
-    box = "rgba(17,17,17,0.8)" if dark else "rgba(255,255,255,0.85)"
+    top = 0.97 if scene else 0.99
     annotations = [
         {
             "text": text,
             "xref": ref[0],
             "yref": ref[1],
             "x": 0.01,
-            "y": 0.01 + 0.075 * (len(notes) - 1 - i),
+            "y": top - 0.07 * i,
             "xanchor": "left",
-            "yanchor": "bottom",
+            "yanchor": "top",
             "showarrow": False,
             "font": {"color": ink(dark)},
-            "bgcolor": box,
+            "bgcolor": note_box(dark),
         }
         for i, text in enumerate(notes)
     ]
@@ -163,13 +173,8 @@ def _end_text(spec: PathSpec, path: _DrawnPath, labels: Sequence[str]) -> str:
     return text
 
 
-def _coordinate_hover(labels: Sequence[str]) -> str:
-    axes = ["x", "y", "z"][: len(labels)]
-    return "<br>".join(f"{lab} = %{{{ax}:.4g}}" for lab, ax in zip(labels, axes, strict=True))
-
-
 def _path_hover(labels: Sequence[str], projected: bool, what: str = "plane") -> str:
-    text = "step %{customdata[0]:,.0f}<br>L(w) = %{customdata[1]:.6g}<br>" + _coordinate_hover(labels)
+    text = "step %{customdata[0]:,.0f}<br>L(w) = %{customdata[1]:.6g}<br>" + coordinate_hover(labels)
     if projected:
         text += f"<br>distance from the {what} %{{customdata[2]:.3g}}"
     return text + "<extra>%{fullData.name}</extra>"
@@ -179,26 +184,37 @@ def _customdata(path: _DrawnPath) -> np.ndarray:
     return np.column_stack([path.steps, significant(path.loss), significant(path.distance, 4)])
 
 
-def _star_point(project, w_star) -> list[float]:
-    coords = project(np.asarray(w_star, dtype=float)[None, :])
+def projected_point(project, w) -> list[float]:
+    """Display coordinates (and the distance off the plane or line) of one weight vector ``w``."""
+    coords = project(np.asarray(w, dtype=float)[None, :])
     return [float(c[0]) for c in coords]
 
 
+def slice_bounds(slice_) -> tuple:
+    """``((x_lo, y_lo), (x_hi, y_hi))``: the drawn extent of a slice."""
+    return (slice_.x[0], slice_.y[0]), (slice_.x[-1], slice_.y[-1])
+
+
+def surface_lift(slice_) -> float:
+    """How far paths float above the surface: enough not to z-fight with it, too little to see."""
+    return SURFACE_LIFT * float(np.max(slice_.Z) - np.min(slice_.Z))
+
+
 def _ends(spec: PathSpec, p: _DrawnPath, labels, dark: bool, *, kind: str, **coords) -> dict:
-    """Start (circle) and end (diamond, or x when diverged) markers of one path."""
+    """Start (ring) and end (dot, or x when diverged) markers of one path."""
     traj = spec.trajectory
     loss = np.asarray(traj.loss, dtype=float)
-    size = END_MARKER_SIZE * 0.6 if kind == "scatter3d" else END_MARKER_SIZE  # 3D markers render larger
+    scale = SCENE_MARKER_SCALE if kind == "scatter3d" else 1.0
     return {
         "type": kind,
         **coords,
         "mode": "markers",
         **({} if kind == "scatter3d" else {"cliponaxis": False}),  # a pinned end sits on the edge
         "marker": {
-            "symbol": ["circle", "x" if traj.diverged else "diamond"],
-            "size": size,
+            "symbol": [START_SYMBOL, DIVERGED_SYMBOL if traj.diverged else END_SYMBOL],
+            "size": END_MARKER_SIZE * scale,
             "color": spec.color,
-            "line": {"color": paper(dark), "width": 2},
+            "line": {"color": spec.color if kind == "scatter3d" else paper(dark), "width": 2},
         },
         "name": spec.label,
         "legendgroup": spec.label,
@@ -206,32 +222,66 @@ def _ends(spec: PathSpec, p: _DrawnPath, labels, dark: bool, *, kind: str, **coo
         "text": ["start", _end_text(spec, p, labels)],
         "customdata": [loss[0], loss[-1]],
         "hovertemplate": "%{text}<br>L(w) = %{customdata:.6g}<br>"
-        + _coordinate_hover(labels)
+        + coordinate_hover(labels)
         + "<extra>%{fullData.name}</extra>",
     }
 
 
-def _star(x: float, y: float, min_value: float, labels, dark: bool) -> dict:
+def mark_legend(dark: bool = False) -> list[dict]:
+    """Legend entries saying what a ring and a dot mean (they draw nothing themselves)."""
+    return [
+        {
+            "type": "scatter",
+            "x": [None],
+            "y": [None],
+            "mode": "markers",
+            "marker": {
+                "symbol": symbol,
+                "size": END_MARKER_SIZE * 0.8,
+                "color": ink(dark),
+                "line": {"color": ink(dark), "width": 2},
+            },
+            "name": name,
+            "legendrank": 2000,
+            "hoverinfo": "skip",
+        }
+        for symbol, name in ((START_SYMBOL, START_LABEL), (END_SYMBOL, END_LABEL))
+    ]
+
+
+def drawing_order(paths: Sequence[PathSpec]) -> list[tuple[int, PathSpec]]:
+    """(legend rank, path) with stochastic runs first: a full-batch path is drawn on top of SGD's noise."""
+    ranked = list(enumerate(paths))
+    return sorted(ranked, key=lambda item: getattr(item[1].trajectory, "batch_size", None) is None)
+
+
+def _stochastic_width(spec: PathSpec, width: float) -> float:
+    """Stochastic paths are drawn thinner: they zig-zag over whatever lies under them."""
+    return width * 0.6 if getattr(spec.trajectory, "batch_size", None) is not None else width
+
+
+def camera_buttons(dark: bool = False) -> dict:
+    """Buttons in the 3D chart that turn the camera to each preset, in the browser (no rerun).
+
+    The chart reports the new camera like a drag, so the app keeps it and writes it into the link.
+    """
     return {
-        "type": "scatter",
-        "x": [x],
-        "y": [y],
-        "mode": "markers",
-        "marker": {
-            "symbol": "star",
-            "size": END_MARKER_SIZE + 8,
-            "color": ink(dark),
-            "line": {"color": paper(dark), "width": 2},
-        },
-        "name": W_STAR_LABEL,
-        "customdata": [min_value],
-        "hovertemplate": f"{W_STAR_LABEL}<br>{_coordinate_hover(labels)}"
-        + "<br>L* = %{customdata:.6g}<extra></extra>",
+        "type": "buttons",
+        "direction": "left",
+        "showactive": False,
+        "x": 0.0,
+        "xanchor": "left",
+        "y": 0.0,
+        "yanchor": "bottom",
+        "pad": {"l": 4, "b": 4, "r": 0, "t": 0},
+        "font": {"size": 13, "color": ink(dark)},
+        "bgcolor": paper(dark),
+        "bordercolor": "#888888",
+        "buttons": [
+            {"label": label, "method": "relayout", "args": [{"scene.camera": CAMERA_PRESETS[name]}]}
+            for label, name in CAMERA_BUTTONS.items()
+        ],
     }
-
-
-def _bounds(slice_) -> tuple:
-    return (slice_.x[0], slice_.y[0]), (slice_.x[-1], slice_.y[-1])
 
 
 def build_surface_figure(
@@ -255,7 +305,8 @@ def build_surface_figure(
         The closed-form minimizer, marked "w* (closed form)".
     camera : dict, optional
         A plotly camera (``eye``/``up``/``center``), e.g. from :data:`CAMERA_PRESETS`;
-        default ``CAMERA_PRESETS["oblique"]``.
+        default ``CAMERA_PRESETS["oblique"]``. The app's chart applies it when it first draws
+        and keeps the user's rotation afterwards.
     projected : bool, default=False
         True when K > 2: the paths are projections, which the figure says.
     dark : bool, default=False
@@ -266,15 +317,16 @@ def build_surface_figure(
     Returns
     -------
     plotly.graph_objects.Figure
-        One ``Surface``, then per path a line and a start/end marker ``Scatter3d``,
-        then the w* marker. Paths sit slightly above the surface so it cannot hide
-        them; their hover shows the true loss. ``uirevision`` is constant, so a
-        front end that honours it keeps the user's rotation.
+        One ``Surface`` (no colour bar: its height is the loss), then per path (stochastic
+        runs first) a line and a start/end marker ``Scatter3d``, then the w* diamond. Paths
+        sit slightly above the surface so it cannot hide them; their hover shows the true
+        loss. No legend: the contour beside it has it. Buttons turn the camera to each of
+        :data:`CAMERA_PRESETS`.
     """
     labels = slice_.labels
     Z = slice_.Z
-    color, cmin, cmax = _log_excess(Z, slice_.min_value)
-    lift = 0.006 * float(np.max(Z) - np.min(Z))  # keeps a path on the surface from z-fighting with it
+    color, cmin, cmax = log_excess(Z, slice_.min_value)
+    lift = surface_lift(slice_)
     data = [
         {
             "type": "surface",
@@ -286,17 +338,17 @@ def build_surface_figure(
             "cmin": cmin,
             "cmax": cmax,
             "colorscale": landscape_colorscale(dark),
-            "colorbar": _colorbar("loss L(w)", slice_.min_value, cmin, cmax, dark),
+            "showscale": False,
             "opacity": 0.95,
             "name": "loss L(w)",
-            "hovertemplate": _coordinate_hover(labels) + "<br>L(w) = %{z:.6g}<extra>loss surface</extra>",
+            "hovertemplate": coordinate_hover(labels) + "<br>L(w) = %{z:.6g}<extra>loss surface</extra>",
             "lighting": {"ambient": 0.75, "diffuse": 0.5, "specular": 0.05, "roughness": 0.9},
         }
     ]
     hover = _path_hover(labels, projected)
     any_outside = False
-    for spec in paths:
-        p = _draw_path(spec, slice_.project, _bounds(slice_), max_points)
+    for rank, spec in drawing_order(paths):
+        p = _draw_path(spec, slice_.project, slice_bounds(slice_), max_points)
         any_outside |= not p.end_inside
         data.append(
             {
@@ -305,9 +357,10 @@ def build_surface_figure(
                 "y": p.y,
                 "z": slice_.value(p.x, p.y) + lift,
                 "mode": "lines",
-                "line": {"color": spec.color, "width": LINE_WIDTH + 2},
+                "line": {"color": spec.color, "width": _stochastic_width(spec, LINE_WIDTH + 2)},
                 "name": spec.label,
                 "legendgroup": spec.label,
+                "legendrank": rank,
                 "customdata": _customdata(p),
                 "hovertemplate": hover,
             }
@@ -315,46 +368,33 @@ def build_surface_figure(
         xs, ys = np.array([p.start[0], p.end[0]]), np.array([p.start[1], p.end[1]])
         data.append(_ends(spec, p, labels, dark, kind="scatter3d", x=xs, y=ys, z=slice_.value(xs, ys) + lift))
     if w_star is not None:
-        x, y, _ = _star_point(slice_.project, w_star)
-        data.append(
-            {
-                "type": "scatter3d",
-                "x": [x],
-                "y": [y],
-                "z": [float(slice_.value(x, y)) + 2 * lift],
-                "mode": "markers+text",
-                "text": ["w*"],
-                "textposition": "top center",
-                "textfont": {"size": 18, "color": ink(dark)},
-                "marker": {"symbol": "cross", "size": END_MARKER_SIZE, "color": ink(dark)},
-                "name": W_STAR_LABEL,
-                "customdata": [slice_.min_value],
-                "hovertemplate": f"{W_STAR_LABEL}<br>{_coordinate_hover(labels)}"
-                + "<br>L* = %{customdata:.6g}<extra></extra>",
-            }
-        )
+        x, y, _ = projected_point(slice_.project, w_star)
+        hover = f"<br>L* = {slice_.min_value:.6g}"
+        # Well above the surface: a 3D marker is a solid, and the bowl would hide its lower half.
+        data.append(star_trace(x, y, float(slice_.value(x, y)) + 5 * lift, dark=dark, hover=hover))
     x_span, y_span = slice_.x[-1] - slice_.x[0], slice_.y[-1] - slice_.y[0]
     longest = max(x_span, y_span)
     layout = {
         "uirevision": UIREVISION,
+        "showlegend": False,
         "scene": {
             "uirevision": UIREVISION,
             "camera": camera if camera is not None else CAMERA_PRESETS["oblique"],
-            "xaxis": {"title": {"text": labels[0]}, "range": [slice_.x[0], slice_.x[-1]]},
-            "yaxis": {"title": {"text": labels[1]}, "range": [slice_.y[0], slice_.y[-1]]},
-            "zaxis": {"title": {"text": "loss L(w)"}},
+            "xaxis": {"title": {"text": labels[0]}, "range": [slice_.x[0], slice_.x[-1]], "nticks": 5},
+            "yaxis": {"title": {"text": labels[1]}, "range": [slice_.y[0], slice_.y[-1]], "nticks": 5},
+            "zaxis": {"title": {"text": "L(w)"}, "nticks": 4},
             # The true proportions of the two weight axes, within reason for a 3D box.
             "aspectmode": "manual",
             "aspectratio": {"x": max(x_span / longest, 0.3), "y": max(y_span / longest, 0.3), "z": 0.65},
             "domain": {"x": [0.0, 1.0], "y": [0.0, 1.0]},
         },
-        "legend": LEGEND_BELOW,
+        "updatemenus": [camera_buttons(dark)],
         "height": FIGURE_HEIGHT,
-        "margin": {"l": 0, "r": 0, "t": 60, "b": 0},
+        "margin": {"l": 10, "r": 10, "t": 50, "b": 0},
     }
     notes = _notes(projected=projected, clipped=slice_.clipped or any_outside, dark=dark, scene=True)
     layout = merge(layout, notes)
-    return make_figure(data, layout, title=title or "Loss surface L(w) with the optimizer paths", dark=dark)
+    return make_figure(data, layout, title=title or SURFACE_TITLE, dark=dark)
 
 
 def build_contour_figure(
@@ -378,11 +418,12 @@ def build_contour_figure(
     Returns
     -------
     plotly.graph_objects.Figure
-        One ``Contour``, then per path a ``lines+markers`` trace and a start/end
-        marker trace, then the w* star.
+        One ``Contour``, then per path (stochastic runs first) a ``lines+markers`` trace
+        and a start/end marker trace, then the w* diamond, then two legend-only entries
+        for the start and end marks (when there are paths).
     """
     labels = slice_.labels
-    logz, cmin, cmax = _log_excess(slice_.Z, slice_.min_value)
+    logz, cmin, cmax = log_excess(slice_.Z, slice_.min_value)
     data = [
         {
             "type": "contour",
@@ -395,27 +436,29 @@ def build_contour_figure(
             "autocontour": False,
             "contours": {"start": cmin, "end": cmax, "size": (cmax - cmin) / N_CONTOURS, "coloring": "fill"},
             "colorscale": landscape_colorscale(dark),
-            "line": {"width": 1, "color": "rgba(200,210,225,0.45)" if dark else "rgba(60,75,95,0.55)"},
+            "line": {"width": 1, "color": contour_line_color(dark)},
             "colorbar": _colorbar(CONTOUR_COLORBAR_TITLE, slice_.min_value, cmin, cmax, dark),
             "name": "loss L(w)",
-            "hovertemplate": _coordinate_hover(labels) + "<br>L(w) = %{customdata:.6g}<extra></extra>",
+            "hovertemplate": coordinate_hover(labels) + "<br>L(w) = %{customdata:.6g}<extra></extra>",
         }
     ]
     hover = _path_hover(labels, projected)
     any_outside = False
-    for spec in paths:
-        p = _draw_path(spec, slice_.project, _bounds(slice_), max_points)
+    for rank, spec in drawing_order(paths):
+        p = _draw_path(spec, slice_.project, slice_bounds(slice_), max_points)
         any_outside |= not p.end_inside
+        width = _stochastic_width(spec, LINE_WIDTH)
         data.append(
             {
                 "type": "scatter",
                 "x": p.x,
                 "y": p.y,
                 "mode": "lines+markers",
-                "line": {"color": spec.color, "width": LINE_WIDTH},
-                "marker": {"size": MARKER_SIZE * 0.75, "color": spec.color},
+                "line": {"color": spec.color, "width": width},
+                "marker": {"size": MARKER_SIZE * 0.75 * width / LINE_WIDTH, "color": spec.color},
                 "name": spec.label,
                 "legendgroup": spec.label,
+                "legendrank": rank,
                 "customdata": _customdata(p),
                 "hovertemplate": hover,
             }
@@ -424,8 +467,10 @@ def build_contour_figure(
             _ends(spec, p, labels, dark, kind="scatter", x=[p.start[0], p.end[0]], y=[p.start[1], p.end[1]])
         )
     if w_star is not None:
-        x, y, _ = _star_point(slice_.project, w_star)
-        data.append(_star(x, y, slice_.min_value, labels, dark))
+        x, y, _ = projected_point(slice_.project, w_star)
+        data.append(star_trace(x, y, dark=dark, hover=f"<br>L* = {slice_.min_value:.6g}"))
+    if paths:
+        data += mark_legend(dark)
     axis = {"constrain": "domain", "showgrid": False, "zeroline": False}
     layout = {
         "uirevision": UIREVISION,
@@ -439,11 +484,10 @@ def build_contour_figure(
         },
         "legend": LEGEND_BELOW,
         "height": FIGURE_HEIGHT,
-        "margin": {"t": 60},
+        "margin": {"t": 50},
     }
     layout = merge(layout, _notes(projected=projected, clipped=slice_.clipped or any_outside, dark=dark))
-    title = title or "Contours of the loss with the optimizer paths"
-    return make_figure(data, layout, title=title, dark=dark)
+    return make_figure(data, layout, title=title or CONTOUR_TITLE, dark=dark)
 
 
 def build_loss_curve_figure(
@@ -486,7 +530,7 @@ def build_loss_curve_figure(
     hover = _path_hover(labels[:1], projected, what="line")
     bounds = (curve.x[0],), (curve.x[-1],)
     any_outside = False
-    for spec in paths:
+    for rank, spec in drawing_order(paths):
         p = _draw_path(spec, curve.project, bounds, max_points)
         any_outside |= not p.end_inside
         data.append(
@@ -499,6 +543,7 @@ def build_loss_curve_figure(
                 "marker": {"size": MARKER_SIZE + 2, "color": spec.color},
                 "name": spec.label,
                 "legendgroup": spec.label,
+                "legendrank": rank,
                 "customdata": _customdata(p),
                 "hovertemplate": hover,
             }
@@ -506,14 +551,17 @@ def build_loss_curve_figure(
         xs = np.array([p.start[0], p.end[0]])
         data.append(_ends(spec, p, labels[:1], dark, kind="scatter", x=xs, y=curve.value(xs)))
     if w_star is not None:
-        (x, _) = _star_point(curve.project, w_star)
-        data.append(_star(x, float(curve.value(x)), curve.min_value, labels, dark))
+        (x, _) = projected_point(curve.project, w_star)
+        data.append(star_trace(x, float(curve.value(x)), dark=dark, hover=f"<br>L* = {curve.min_value:.6g}"))
+    if paths:
+        data += mark_legend(dark)
     layout = {
         "xaxis": {"title": {"text": labels[0]}, "range": [curve.x[0], curve.x[-1]]},
         "yaxis": {"title": {"text": labels[1]}},
         "uirevision": UIREVISION,
-        "legend": {"orientation": "h", "x": 0.0, "y": 1.0, "yanchor": "bottom"},
-        "margin": {"t": 100},
+        "legend": LEGEND_BELOW,
+        "height": FIGURE_HEIGHT,
+        "margin": {"t": 50},
     }
     layout = merge(layout, _notes(projected=projected, clipped=curve.clipped or any_outside, dark=dark))
-    return make_figure(data, layout, title=title or "Loss curve with the optimizer paths", dark=dark)
+    return make_figure(data, layout, title=title or CURVE_TITLE, dark=dark)

@@ -11,16 +11,22 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .geometry import (
+from .style import (
+    END_MARKER_SIZE,
     FIGURE_HEIGHT,
     LEGEND_BELOW,
+    LINE_WIDTH,
     LOG_AXIS,
+    OKABE_ITO,
     equal_axes,
+    ink,
+    landscape_colorscale,
     log_excess,
     loss_contour_trace,
+    make_figure,
+    paper,
     star_trace,
 )
-from .style import END_MARKER_SIZE, LINE_WIDTH, OKABE_ITO, ink, landscape_colorscale, make_figure, paper
 
 VALLEY_LABEL = "line of minima (flat valley)"
 MIN_NORM_LABEL = "w* = X⁺y, the minimum-norm minimizer"

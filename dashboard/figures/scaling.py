@@ -14,16 +14,21 @@ import plotly.graph_objects as go
 
 from core import minimum_set
 
-from .geometry import (
+from .style import (
     FEW_TICKS,
     FIGURE_HEIGHT,
     LEGEND_BELOW,
+    LINE_WIDTH,
     LOG_AXIS,
+    OKABE_ITO,
+    PATH_COLORS,
     equal_axes,
+    ink,
     loss_contour_trace,
+    make_figure,
+    reference_color,
     star_trace,
 )
-from .style import LINE_WIDTH, OKABE_ITO, PATH_COLORS, ink, make_figure, reference_color
 
 BATCH_MIN_LABEL = "minimizer of one batch"
 ELLIPSE_NOTE = "each batch's contour through w*"

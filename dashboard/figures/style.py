@@ -1,12 +1,19 @@
-"""Projector-friendly defaults and a colour-blind-safe palette for every figure.
+"""The look every figure shares: palette, sizes, the marker language and the loss colouring.
 
 Okabe & Ito (2008) colours stay distinguishable under the common colour-vision
 deficiencies; a washed-out projector is the other enemy, hence big fonts, thick
 lines and large markers. Surfaces and contours use a light, luminance-only scale
 so the coloured paths on top of them keep their contrast.
+
+One marker language across the views (3D scenes offer few symbols, so these are
+chosen from the ones both 2D and 3D have): w* and every other minimum is a diamond,
+a run starts at a ring and ends at a dot (an x when it diverged), a saddle is a cross.
+Figure modules take these shared pieces from here, never from each other.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -32,6 +39,27 @@ LINE_WIDTH = 4
 MARKER_SIZE = 8  # iterates along a path
 END_MARKER_SIZE = 16  # start / end / w*
 FONT_FAMILY = "Helvetica, Arial, sans-serif"
+FIGURE_HEIGHT = 560
+# Legends under the plot, so they never cover the title or the valley.
+LEGEND_BELOW = {"orientation": "h", "x": 0.0, "y": -0.16, "yanchor": "top"}
+LOG_AXIS = {"type": "log", "exponentformat": "power", "showexponent": "all"}
+FEW_TICKS = {"dtick": "D2"}  # 1, 2, 5 per decade: for axes spanning a decade or two
+
+# The marker language (see the module docstring).
+W_STAR_LABEL = "w* (closed form)"
+W_STAR_SYMBOL = "diamond"
+START_SYMBOL = "circle-open"
+END_SYMBOL = "circle"
+DIVERGED_SYMBOL = "x"
+SADDLE_SYMBOL = "cross"
+STAR_SIZE = END_MARKER_SIZE + 6  # w* is the one mark every view must show at a glance
+SCENE_STAR_SIZE = 9  # a 3D diamond is drawn as a solid: small reads as the same mark
+SCENE_MARKER_SCALE = 0.5  # scatter3d markers render larger than 2D ones of the same size
+
+# Loss maps are coloured by log10(L − L*) over this many decades below the top of the view:
+# a quadratic's excess grows like r², so 4 decades span a factor 100 in distance.
+COLOR_DECADES = 4.0
+N_CONTOURS = 16
 
 # Light-to-dark grey-blue: low loss is light, so the valley floor and the paths
 # converging into it stand out; luminance alone carries the value.
@@ -155,3 +183,89 @@ def wrap(text: str, width: int = 48) -> str:
     if line:
         lines.append(line)
     return "<br>".join(lines)
+
+
+def contour_line_color(dark: bool = False) -> str:
+    return "rgba(200,210,225,0.45)" if dark else "rgba(60,75,95,0.55)"
+
+
+def note_box(dark: bool = False) -> str:
+    """Background of a note drawn over a plot (translucent, so the plot shows through)."""
+    return "rgba(17,17,17,0.8)" if dark else "rgba(255,255,255,0.85)"
+
+
+def log_excess(Z: np.ndarray, min_value: float) -> tuple[np.ndarray, float, float]:
+    """log10(L − L*), floored COLOR_DECADES below its top, and its colour range (cmin, cmax)."""
+    excess = np.asarray(Z, dtype=float) - min_value
+    top = float(np.max(excess))
+    if not top > 0:
+        return np.zeros_like(excess), -1.0, 0.0
+    cmax = np.log10(top)
+    cmin = cmax - COLOR_DECADES
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log10(np.maximum(excess, 10.0**cmin)), float(cmin), float(cmax)
+
+
+def coordinate_hover(labels: Sequence[str]) -> str:
+    """Hover lines naming each coordinate: ``w₁ = %{x:.4g}<br>w₂ = %{y:.4g}``."""
+    axes = ["x", "y", "z"][: len(labels)]
+    return "<br>".join(f"{lab} = %{{{ax}:.4g}}" for lab, ax in zip(labels, axes, strict=True))
+
+
+def loss_contour_trace(x, y, Z, min_value: float, labels: Sequence[str], *, dark: bool = False) -> dict:
+    """A filled contour of a loss grid ``Z`` (len(y), len(x)): log-spaced levels, the loss in the hover."""
+    logz, cmin, cmax = log_excess(Z, min_value)
+    return {
+        "type": "contour",
+        "x": np.asarray(x, dtype=float),
+        "y": np.asarray(y, dtype=float),
+        "z": logz.astype(np.float32),
+        "customdata": np.asarray(Z, dtype=np.float32),  # hover only
+        "zmin": cmin,
+        "zmax": cmax,
+        "autocontour": False,
+        "contours": {"start": cmin, "end": cmax, "size": (cmax - cmin) / N_CONTOURS, "coloring": "fill"},
+        "colorscale": landscape_colorscale(dark),
+        "showscale": False,
+        "line": {"width": 1, "color": contour_line_color(dark)},
+        "name": "loss L(w)",
+        "hovertemplate": coordinate_hover(labels[:2]) + "<br>L(w) = %{customdata:.6g}<extra>loss</extra>",
+    }
+
+
+def star_trace(x: float, y: float, z: float | None = None, *, name: str = W_STAR_LABEL, dark: bool = False,
+               hover: str = "") -> dict:  # fmt: skip
+    """The w* marker (a diamond), in 2D or, given ``z``, in a 3D scene."""
+    three_d = z is not None
+    trace = {
+        "type": "scatter3d" if three_d else "scatter",
+        "x": [float(x)],
+        "y": [float(y)],
+        "mode": "markers",
+        "marker": {
+            "symbol": W_STAR_SYMBOL,
+            "size": SCENE_STAR_SIZE if three_d else STAR_SIZE,
+            "color": ink(dark),
+            "line": {"color": paper(dark), "width": 2},
+        },
+        "name": name,
+        "hovertemplate": f"{name}<br>(%{{x:.4g}}, %{{y:.4g}}){hover}<extra></extra>",
+    }
+    if three_d:
+        trace["z"] = [float(z)]
+    return trace
+
+
+def equal_axes(x_range, y_range, labels: Sequence[str]) -> dict:
+    """x/y axes at equal scale, so an ellipse looks as elongated as it is."""
+    axis = {"constrain": "domain", "showgrid": False, "zeroline": False}
+    return {
+        "xaxis": {**axis, "title": {"text": labels[0]}, "range": list(map(float, x_range))},
+        "yaxis": {
+            **axis,
+            "title": {"text": labels[1]},
+            "range": list(map(float, y_range)),
+            "scaleanchor": "x",
+            "scaleratio": 1,
+        },
+    }

@@ -30,7 +30,8 @@ VIEWS = {
 
 # Widgets inside the views that are bound to the URL too (Streamlit checks their values itself).
 VIEW_PARAMS = frozenset(
-    {"slice", "ax1", "ax2", "cam", "anim", "anim_clock", "anim3d", "stepmode", "step_run", "step_t",
+    {"slice", "ax1", "ax2", "cam", "eye", "up", "center",
+     "anim", "anim_clock", "anim3d", "stepmode", "step_run", "step_t",
      "cost_nmax", "cost_kmax", "cost_epochs", "gen_k", "gen_noise", "gen_ridge", "gen_seeds",
      "geo_exact", "geo_seed", "geo_steps", "mb_batch", "mb_count", "mb_lr", "mb_seed",
      "min_n", "min_seed", "min_starts", "min_batch", "min_collinear"}

@@ -1,13 +1,17 @@
-"""Under the landscape: play the paths in the browser, or step through one run update by update.
+"""Under the landscape: play the paths, or step through one run update by update.
 
-Both parts are off until switched on (keys ``anim`` and ``stepmode``), so the
-landscape view pays nothing for them. The panel is a fragment: moving the step
-slider reruns only this panel, not the surface and contour above it.
+Both switch what the landscape chart itself shows (one chart, not a second copy): the
+contour panel plays the paths (and, if asked, the surface too) in the browser, or zooms
+into one step with the directions that explain it. They are off until switched on (keys
+``anim`` and ``stepmode``) and exclude each other.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from core.sampling import step_directions
@@ -19,37 +23,57 @@ from dashboard.figures.animation import (
     build_step_figure,
 )
 
-from .common import path_specs
+from .common import is_dark, path_specs
 
 CONTEXT_STEPS = 15  # iterates drawn faintly on each side of the step shown
 CLOCK_NAMES = {"step": "steps", "epoch": "epochs (passes over the data)"}
 
 
-@st.fragment
-def render_animation_panel(result, slice_, *, projected: bool = False) -> None:
-    """The "Play the paths" and "Step through" toggles and what they open, for a 2D slice ``slice_``."""
+@dataclass(frozen=True)
+class PlayAndStep:
+    """What the panels of the landscape chart show instead of the static paths (None: the static one)."""
+
+    surface: go.Figure | None = None
+    contour: go.Figure | None = None
+    contour_alt: str | None = None
+
+
+def _only(key: str, other: str) -> None:
+    """Playing and stepping share the contour panel: switching one on switches the other off."""
+    if st.session_state.get(key):
+        st.session_state[other] = False
+
+
+def render_play_and_step(result, slice_, *, projected: bool, camera: dict) -> PlayAndStep:
+    """The "Play the paths" and "Step through one run" switches and their controls; what to draw."""
     c1, c2 = st.columns(2)
     play = c1.toggle(
         "Play the paths",
         key="anim",
         bind="query-params",
+        on_change=_only,
+        args=("anim", "stepmode"),
         help="An animation that runs in your browser: play, pause, or drag the slider.",
     )
     stepping = c2.toggle(
         "Step through one run",
         key="stepmode",
         bind="query-params",
+        on_change=_only,
+        args=("stepmode", "anim"),
         help="One update at a time, with the step taken, the full gradient and (batch 1) the data point.",
     )
     if play:
-        _render_animation(result, slice_, projected)
+        return _animation(result, slice_, projected, camera)
     if stepping:
-        _render_stepper(result, slice_, projected)
+        return _stepper(result, slice_, projected)
+    return PlayAndStep()
 
 
-def _render_animation(result, slice_, projected: bool) -> None:
+def _animation(result, slice_, projected: bool, camera: dict) -> PlayAndStep:
     specs = path_specs(result)
     w_star = result.problem.w_star
+    dark = is_dark()
     c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
     clock = c1.segmented_control(
         "Slider counts",
@@ -62,13 +86,14 @@ def _render_animation(result, slice_, projected: bool) -> None:
     )
     also_3d = c2.checkbox("Also on the 3D surface", key="anim3d", bind="query-params")
     clock = clock or "step"
-    contour = build_animated_contour_figure(slice_, specs, w_star, projected=projected, clock=clock)
-    where = st
+    contour = build_animated_contour_figure(
+        slice_, specs, w_star, projected=projected, clock=clock, dark=dark
+    )
+    surface = None
     if also_3d:
-        left, where = st.columns(2)
-        surface = build_animated_surface_figure(slice_, specs, w_star, projected=projected, clock=clock)
-        left.plotly_chart(surface, key="anim_surface", theme=None, alt="Animated loss surface with the paths")
-    where.plotly_chart(contour, key="anim_contour", theme=None, alt="Animated contours with the paths")
+        surface = build_animated_surface_figure(
+            slice_, specs, w_star, camera=camera, projected=projected, clock=clock, dark=dark
+        )
     st.caption(
         f"{PLAY_LABEL} and {PAUSE_LABEL} run in the browser, with no round trip to the server; "
         "drag the slider to any moment. "
@@ -79,13 +104,14 @@ def _render_animation(result, slice_, projected: bool) -> None:
             "epochs to compare them at equal cost."
         )
     )
+    return PlayAndStep(surface, contour, "Animated contours with the paths")
 
 
 def _shift_step(delta: int, last: int) -> None:
     st.session_state["step_t"] = int(np.clip(st.session_state.get("step_t", 0) + delta, 0, last))
 
 
-def _render_stepper(result, slice_, projected: bool) -> None:
+def _stepper(result, slice_, projected: bool) -> PlayAndStep:
     problem = result.problem
     specs = path_specs(result)
     c1, c2 = st.columns([2, 3], vertical_alignment="bottom")
@@ -100,10 +126,10 @@ def _render_stepper(result, slice_, projected: bool) -> None:
             "so single steps cannot be shown. Use fewer epochs or a larger batch.",
             icon=":material/info:",
         )
-        return
+        return PlayAndStep()
     if traj.n_steps == 0:
         st.info(f"{spec.label} took no steps: it started at the minimum.", icon=":material/info:")
-        return
+        return PlayAndStep()
     last = traj.n_steps - 1
     if st.session_state.get("step_t", 0) > last:  # another run was chosen: stay in range
         st.session_state["step_t"] = last
@@ -129,15 +155,16 @@ def _render_stepper(result, slice_, projected: bool) -> None:
             f"At step {t} the run has blown up (the numbers overflow): pick an earlier step.",
             icon=":material/warning:",
         )
-        return
+        return PlayAndStep()
     lo = max(0, int(t) - CONTEXT_STEPS)
     context = traj.weights[lo : int(t) + CONTEXT_STEPS + 2]
     fig = build_step_figure(
-        slice_, sd, problem.w_star, label=spec.label, color=spec.color, context=context, projected=projected
-    )
+        slice_, sd, problem.w_star, label=spec.label, color=spec.color, context=context, projected=projected,
+        dark=is_dark(),
+    )  # fmt: skip
     _step_numbers(sd)
-    st.plotly_chart(fig, key="step_figure", theme=None, alt=f"Step {t} of {spec.label}, up close")
     st.caption(_step_sentence(sd, projected))
+    return PlayAndStep(contour=fig, contour_alt=f"Step {t} of {spec.label}, up close")
 
 
 def _step_numbers(sd) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.chart import Panel, render_chart
 from dashboard.figures import PathSpec, path_color
 from dashboard.state import LabResult
 
@@ -40,12 +41,17 @@ def is_dark() -> bool:
     return getattr(theme, "type", None) == "dark"
 
 
-def show_chart(fig, *, key: str, alt: str) -> None:
-    """Draw a figure as built, scaled up in projector mode; every chart gets an accessible name."""
+def projector_scaled(fig):
+    """The figure with its type enlarged when projector mode is on (else unchanged)."""
     if st.session_state.get("big"):
         layout = fig.layout
         base = (layout.font.size or 14) * PROJECTOR_SCALE
         fig.update_layout(font_size=base, legend_font_size=base)
         if layout.title.font.size:
             fig.update_layout(title_font_size=layout.title.font.size * PROJECTOR_SCALE)
-    st.plotly_chart(fig, key=key, theme=None, alt=alt)
+    return fig
+
+
+def show_chart(fig, *, key: str, alt: str) -> None:
+    """Draw one figure in the app's chart (updated in place on the next rerun); every chart has a name."""
+    render_chart([Panel(key, projector_scaled(fig), alt)], key=key)

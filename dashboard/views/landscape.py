@@ -1,22 +1,33 @@
-"""The home view: the loss surface in 3D and as contours, with every path and w*."""
+"""The home view: the loss surface in 3D and as contours, with every path and w*, as one chart.
+
+The chart stays in the browser: a slider move updates it in place, so a rotation of the
+3D surface survives every setting (``dashboard.chart``, ``dashboard.camera``). Under it
+sit the controls that change what it shows: the slice (K > 2), and playing or stepping
+through the paths, which the same chart then does. The 3D view presets are buttons in the
+chart itself: they turn the camera in the browser, with no round trip.
+"""
 
 from __future__ import annotations
+
+from functools import partial
 
 import numpy as np
 import streamlit as st
 
 from core.landscape import loss_curve, loss_slice, slice_directions
-from dashboard.figures import (
-    CAMERA_PRESETS,
-    build_contour_figure,
-    build_loss_curve_figure,
-    build_surface_figure,
-)
+from dashboard import camera
+from dashboard.chart import Panel, render_chart
+from dashboard.figures import build_contour_figure, build_loss_curve_figure, build_surface_figure
 from dashboard.lab import start_point
 from dashboard.state import current
 
-from .animation_panel import render_animation_panel
-from .common import is_dark, path_specs, show_chart, show_run_messages
+from .animation_panel import PlayAndStep, render_play_and_step
+from .common import is_dark, path_specs, projector_scaled, show_run_messages
+
+CHART_KEY = "landscape"
+SNAP = 8  # the view grows in eighths of its natural frame, so new paths rarely change the surface
+SURFACE_ALT = "3D loss surface with optimizer paths and the closed-form minimizer"
+CONTOUR_ALT = "Contour plot of the loss with optimizer paths and the closed-form minimizer"
 
 
 def _slice_controls(names: tuple[str, ...]) -> tuple[str, tuple[int, int]]:
@@ -43,58 +54,57 @@ def _slice_controls(names: tuple[str, ...]) -> tuple[str, tuple[int, int]]:
 def landscape_page() -> None:
     result = current()
     problem = result.problem
+    singular = problem.loss.rank < problem.w_star.size
+    st.markdown(
+        "**The loss L(w) = ‖y − Xw‖² / 2N** over the weights, with each optimizer's path on it "
+        "and the closed-form minimizer **w\\*** (◆). Least squares is convex: one bowl, one minimum"
+        + (" — here a flat valley of minima, since XᵀX is singular." if singular else ".")
+    )
+    _landscape_chart(result)
+    show_run_messages(result)
+
+
+@st.fragment
+def _landscape_chart(result) -> None:
+    """The chart and the controls under it; they rerun alone, the sidebar's results are reused."""
+    problem = result.problem
     specs = path_specs(result)
     w_star = problem.w_star
     p = w_star.size
-    st.markdown(
-        "**The loss L(w) = ‖y − Xw‖² / 2N** over the weights, with each optimizer's path on it "
-        "and the closed-form minimizer **w\\*** (★). Least squares is convex: one bowl, one minimum"
-        + (" — here a flat valley of minima, since XᵀX is singular." if problem.loss.rank < p else ".")
-    )
     paths = [s.trajectory.weights for s in specs]
     anchors = [w_star, start_point(result.settings)]
+    dark = is_dark()
     if p == 1:
         curve = loss_curve(
             problem.loss, w_star, np.ones(1), points=paths, anchors=anchors, label=problem.param_names[0]
         )
-        show_chart(
-            build_loss_curve_figure(curve, specs, w_star, dark=is_dark()),
-            key="curve",
-            alt="The loss curve over the single weight, with each optimizer's steps on it",
-        )
-        show_run_messages(result)
+        figure = build_loss_curve_figure(curve, specs, w_star, dark=dark)
+        alt = "The loss curve over the single weight, with each optimizer's steps on it"
+        render_chart([Panel("curve", projector_scaled(figure), alt)], key=CHART_KEY)
         return
 
+    slot = st.container()  # the chart goes above the controls that shape it
     mode, pair = _slice_controls(problem.param_names) if p > 2 else ("coordinates", (0, 1))
     d1, d2, labels = slice_directions(problem.loss, mode, pair=pair, names=problem.param_names)
-    slice_ = loss_slice(problem.loss, w_star, d1, d2, points=paths, anchors=anchors, labels=labels)
+    slice_ = loss_slice(problem.loss, w_star, d1, d2, points=paths, anchors=anchors, labels=labels, snap=SNAP)
     projected = p > 2
-    camera_name = st.segmented_control(
-        "3D view",
-        list(CAMERA_PRESETS),
-        default="oblique",
-        key="cam",
-        bind="query-params",
-        help="Camera presets: the chart resets its rotation when a setting changes.",
+    view = camera.current()
+    shown: PlayAndStep = render_play_and_step(result, slice_, projected=projected, camera=view)
+    surface = shown.surface or build_surface_figure(
+        slice_, specs, w_star, camera=view, projected=projected, dark=dark
     )
-    camera = CAMERA_PRESETS[camera_name or "oblique"]
-    left, right = st.columns(2)
-    with left:
-        show_chart(
-            build_surface_figure(slice_, specs, w_star, camera=camera, projected=projected, dark=is_dark()),
-            key="surface",
-            alt="3D loss surface with optimizer paths and the closed-form minimizer",
+    contour = shown.contour or build_contour_figure(slice_, specs, w_star, projected=projected, dark=dark)
+    with slot:
+        render_chart(
+            [
+                Panel("surface", projector_scaled(surface), SURFACE_ALT),
+                Panel("contour", projector_scaled(contour), shown.contour_alt or CONTOUR_ALT),
+            ],
+            key=CHART_KEY,
+            on_camera=partial(camera.remember_reported, CHART_KEY),
         )
-    with right:
-        show_chart(
-            build_contour_figure(slice_, specs, w_star, projected=projected, dark=is_dark()),
-            key="contour",
-            alt="Contour plot of the loss with optimizer paths and the closed-form minimizer",
-        )
-    if projected:
-        st.caption(
-            f"K = {p} parameters: this is the exact loss on a plane through w*; "
-            "the paths are projected onto that plane."
-        )
-    render_animation_panel(result, slice_, projected=projected)
-    show_run_messages(result)
+        if projected:
+            st.caption(
+                f"K = {p} parameters: this is the exact loss on a plane through w*; "
+                "the paths are projected onto that plane."
+            )

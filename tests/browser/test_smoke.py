@@ -12,7 +12,7 @@ def test_app_draws_charts_and_reacts_to_a_slider(app_page):
     page.goto(app_page.base_url, wait_until="domcontentloaded")
     app_page.wait_idle(timeout=60_000)
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
-    assert page.locator("[data-testid='stPlotlyChart']").count() >= 2
+    assert page.locator(".lsq-chart .main-svg").count() >= 2  # the surface and the contour
     assert page.locator("[data-testid='stException']").count() == 0
     before = app_page.chart_data()
     app_page.screenshot("landscape")

@@ -32,8 +32,8 @@ def _slug(name: str) -> str:
 def _charts_summary(page) -> list[dict]:
     """Per chart container: drawn or not, its accessible role and name, and its run colours."""
     return page.evaluate(
-        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(c => {
-            const gd = c.querySelector('.js-plotly-plot');
+        """() => [...document.querySelectorAll('.lsq-chart')].map(c => {
+            const gd = c;  // each panel of the app's chart component is a plotly div
             const runs = ((gd && gd.data) || []).filter(t => /^Run \\d/.test(t.name || ''));
             return {
                 drawn: !!c.querySelector('.js-plotly-plot .main-svg'),

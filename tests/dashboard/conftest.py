@@ -11,14 +11,25 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.chart.component import KNOWN
+from dashboard.chart.payload import KnownTraces, decode
+
 # The app turns a bug in a view into a polite message; under test it must fail loudly instead.
 os.environ["LSQ_LAB_STRICT"] = "1"
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 
-def new_app(**state) -> AppTest:
+def new_app(*, browser_cache: bool = False, **state) -> AppTest:
+    """The app, not yet run, with ``state`` in its session.
+
+    AppTest has no browser that keeps the chart's big traces between reruns, so by default
+    every payload carries all of them; ``browser_cache=True`` keeps the app's real behaviour
+    (later payloads refer to traces sent before).
+    """
     at = AppTest.from_file(APP, default_timeout=60)
+    if not browser_cache:
+        at.session_state[KNOWN] = KnownTraces(limit=0)
     for key, value in state.items():
         at.session_state[key] = value
     return at
@@ -48,9 +59,17 @@ def _decode(node):
     return node
 
 
+def charts(at: AppTest) -> dict[str, list[dict]]:
+    """Every chart component on the page: its key → its panels (name, alt, data, layout, frames?)."""
+    return {
+        el.proto.id.rsplit("-", 1)[-1]: _decode(decode(el.proto.bytes)) for el in at.get("bidi_component")
+    }
+
+
 def figures(at: AppTest) -> list[dict]:
-    """Every plotly chart on the page as figure JSON (data, layout), arrays decoded."""
-    return [_decode(json.loads(el.proto.spec)) for el in at.get("plotly_chart")]
+    """Every plotly figure on the page as figure JSON (data, layout, frames), arrays decoded."""
+    panels = [panel for chart in charts(at).values() for panel in chart]
+    return panels + [_decode(json.loads(el.proto.spec)) for el in at.get("plotly_chart")]
 
 
 def trace(fig: dict, name: str) -> dict:

@@ -28,7 +28,8 @@ from dashboard.figures import (
     downsample_path,
 )
 from dashboard.figures.convergence import FLOOR_FACTOR
-from dashboard.figures.landscape import CLIPPED_NOTE, PROJECTED_NOTE, W_STAR_LABEL
+from dashboard.figures.landscape import CLIPPED_NOTE, END_LABEL, PROJECTED_NOTE, START_LABEL
+from dashboard.figures.style import END_SYMBOL, START_SYMBOL, W_STAR_LABEL, W_STAR_SYMBOL
 
 MAX_JSON_BYTES = 500_000
 
@@ -105,7 +106,7 @@ def test_surface_traces_path_ends_and_w_star(problem2, runs2):
     s = slice_for(loss, runs2)
     fig = build_surface_figure(s, runs2, loss.minimizer)
     assert types(fig) == ["surface"] + ["scatter3d"] * (2 * len(runs2)) + ["scatter3d"]
-    assert fig.data[0].colorbar.title.text == "loss L(w)"
+    assert fig.data[0].showscale is False and fig.layout.showlegend is False  # the contour has both
     np.testing.assert_array_equal(fig.data[0].z, s.Z)
     for spec in runs2:
         line, ends = named(fig, spec.label)
@@ -114,30 +115,37 @@ def test_surface_traces_path_ends_and_w_star(problem2, runs2):
         assert (line.x[-1], line.y[-1]) == tuple(last)
         assert (line.x[0], line.y[0]) == tuple(spec.trajectory.weights[0])
         assert (ends.x[1], ends.y[1]) == tuple(last)
-        assert list(ends.marker.symbol) == ["circle", "diamond"]
+        assert list(ends.marker.symbol) == [START_SYMBOL, END_SYMBOL]
         # On the surface: height = slice loss (plus a small lift); hover has the true loss.
         lift = line.z[-1] - s.value(last[0], last[1])
         assert 0 < lift < 0.01 * np.ptp(s.Z)
         np.testing.assert_allclose(line.customdata[-1, 1], spec.trajectory.loss[-1], rtol=1e-5)
     (star,) = named(fig, W_STAR_LABEL)
     assert (star.x[0], star.y[0]) == tuple(loss.minimizer)
+    assert star.marker.symbol == W_STAR_SYMBOL
 
 
-def test_surface_camera_and_uirevision(problem2, runs2):
+def test_surface_camera_buttons_and_uirevision(problem2, runs2):
     _, loss = problem2
     s = slice_for(loss, runs2)
     fig = build_surface_figure(s, runs2, loss.minimizer, camera=CAMERA_PRESETS["top"])
     assert fig.layout.scene.camera.eye.z == CAMERA_PRESETS["top"]["eye"]["z"]
     again = build_surface_figure(s, runs2[:1], loss.minimizer)
     assert fig.layout.uirevision == again.layout.uirevision == fig.layout.scene.uirevision
-    assert fig.layout.uirevision
+    # The view presets are buttons in the chart: each sets the scene camera in the browser.
+    (menu,) = fig.layout.updatemenus
+    cameras = {b.label: b.args[0]["scene.camera"] for b in menu.buttons}
+    assert cameras["Top"] == CAMERA_PRESETS["top"]
+    assert cameras["Reset view"] == cameras["Oblique"] == CAMERA_PRESETS["oblique"]
 
 
 def test_contour_traces_equal_aspect_and_log_levels(problem2, runs2):
     _, loss = problem2
     s = slice_for(loss, runs2)
     fig = build_contour_figure(s, runs2, loss.minimizer)
-    assert types(fig) == ["contour"] + ["scatter"] * (2 * len(runs2) + 1)
+    # The contour, a line and ends per run, w*, then the two legend entries for the start and end marks.
+    assert types(fig) == ["contour"] + ["scatter"] * (2 * len(runs2) + 3)
+    assert [t.name for t in fig.data[-2:]] == [START_LABEL, END_LABEL]
     assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.yaxis.scaleratio == 1
     # Levels are in log10(L − L*): the colour scale spans decades, not a linear range.
     contour = fig.data[0]
@@ -148,7 +156,7 @@ def test_contour_traces_equal_aspect_and_log_levels(problem2, runs2):
         line, _ = named(fig, spec.label)
         assert (line.x[-1], line.y[-1]) == tuple(spec.trajectory.weights[-1])
     (star,) = named(fig, W_STAR_LABEL)
-    assert star.marker.symbol == "star"
+    assert star.marker.symbol == W_STAR_SYMBOL
     assert (star.x[0], star.y[0]) == tuple(loss.minimizer)
     assert not fig.layout.annotations
 
@@ -195,7 +203,7 @@ def test_loss_curve_for_one_feature():
     d1, _, labels = slice_directions(loss)
     c = loss_curve(loss, loss.minimizer, d1, label=labels[0], anchors=[loss.minimizer, [-2.0]])
     fig = build_loss_curve_figure(c, [spec], loss.minimizer)
-    assert types(fig) == ["scatter"] * 4
+    assert types(fig) == ["scatter"] * 6  # curve, line, ends, w*, two legend entries
     line, ends = named(fig, "GD")
     assert line.x[-1] == spec.trajectory.weights[-1, 0] and ends.x[1] == line.x[-1]
     np.testing.assert_allclose(line.y, loss.value(line.x[:, None]), rtol=1e-10)  # on the curve

@@ -46,7 +46,6 @@ from dashboard.figures.geometry import (
     FIT_LABEL,
     PATH_LABEL,
     RESIDUAL_LABEL,
-    W_STAR_LABEL,
     Y_LABEL,
     build_column_space_figure,
     build_eigenbasis_figure,
@@ -79,6 +78,7 @@ from dashboard.figures.scaling import (
     build_spread_figure,
     ellipse_through,
 )
+from dashboard.figures.style import W_STAR_LABEL
 
 MAX_JSON_BYTES = 500_000
 
