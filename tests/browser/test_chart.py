@@ -60,10 +60,9 @@ def test_the_camera_survives_sliders_a_view_switch_and_the_link(app_page, new_pa
         assert _close(_eye(watch), eye, 1e-6), f"the camera moved when {key} changed"
     # Updated in place: the very same plot element, not a new chart.
     assert watch.page.evaluate(f'() => window.__surface === document.querySelector("{SURFACE}")')
-    watch.page.get_by_role("button", name="Convergence", exact=True).click()
-    watch.wait_idle()
-    watch.page.get_by_role("button", name="Landscape", exact=True).click()
-    watch.wait_idle()
+    for view in ("Convergence", "Landscape"):
+        ui.control(watch.page, "view").get_by_role("radio", name=view, exact=True).click()
+        watch.wait_idle()
     watch.page.wait_for_selector(f"{SURFACE} .gl-container canvas")
     assert _close(_eye(watch), eye, 1e-6), "the camera moved across a view switch"
     # The address bar holds the camera: another machine opens the same angle.
