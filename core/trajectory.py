@@ -336,7 +336,7 @@ class _Run:
                 break
         self.rate_array = np.concatenate(rate_parts)
 
-    def finish(self, batch_size, steps_per_epoch, seed, start) -> Trajectory:
+    def finish(self, batch_size, per_epoch, seed, start) -> Trajectory:
         t, n_rec = self.t, self.n_rec
         steps = np.arange(n_rec, dtype=np.int64) * self.rec_every
         if steps[-1] != t:  # the final iterate is always kept
@@ -365,9 +365,9 @@ class _Run:
             "batch_loss": self.batch_loss[:t],
             "grad_norm": self.grad_norm[:t],
             "learning_rate": self.rate_array[:t],
-            "epoch": np.arange(t, dtype=np.int64) // steps_per_epoch,
+            "epoch": np.arange(t, dtype=np.int64) // per_epoch,
         }
-        message = _message(self, converged, diverged, diverged_at, t, gap, batch_size, steps_per_epoch)
+        message = _message(self, converged, diverged, diverged_at, t, gap, batch_size, per_epoch)
         arrays = {"weights": W, "steps": steps, **per_step}
         for name, value in arrays.items():
             if value.nbytes < getattr(
@@ -441,7 +441,7 @@ def _loss_factor(loss: QuadraticLoss) -> tuple[np.ndarray, bool]:
     return loss.eigenvectors[:, :r] * np.sqrt(lam), False
 
 
-def _message(run: _Run, converged, diverged, diverged_at, t, gap, batch_size, steps_per_epoch) -> str:
+def _message(run: _Run, converged, diverged, diverged_at, t, gap, batch_size, per_epoch) -> str:
     if converged:
         if t == 0:
             return "converged after 0 steps: the start is already the minimizer"
@@ -451,8 +451,8 @@ def _message(run: _Run, converged, diverged, diverged_at, t, gap, batch_size, st
             f"converged after {t} steps: the loss gap L(w) − L* fell below {run.tol:g} of its starting value"
         )
     if diverged:
-        return _divergence_message(run, diverged_at, batch_size, steps_per_epoch)
-    ran = f"ran {t} steps" + ("" if batch_size is None else f" ({t / steps_per_epoch:.3g} epochs)")
+        return _divergence_message(run, diverged_at, batch_size, per_epoch)
+    ran = f"ran {t} steps" + ("" if batch_size is None else f" ({t / per_epoch:.3g} epochs)")
     start, end = float(gap[0]), float(gap[-1])
     if start == 0.0:
         return f"{ran} from the minimizer; the stochastic steps moved it to a loss gap of {end:.3g}"
@@ -471,7 +471,7 @@ def _message(run: _Run, converged, diverged, diverged_at, t, gap, batch_size, st
     return f"{ran}; loss still decreasing ({where})"
 
 
-def _divergence_message(run: _Run, diverged_at, batch_size, steps_per_epoch) -> str:
+def _divergence_message(run: _Run, diverged_at, batch_size, per_epoch) -> str:
     opt, rule = run.optimizer, run.update_rule
     lam_max = float(run.loss.eigenvalues[0])
     rates = run.rate_array[: max(diverged_at, 1)]  # the rates of the steps that led there
@@ -480,7 +480,7 @@ def _divergence_message(run: _Run, diverged_at, batch_size, steps_per_epoch) -> 
     rate_text = f"learning rate {rate:.3g}" + ("" if constant else " at that step")
     where = f"diverged at step {diverged_at}"
     if batch_size is not None:
-        where += f" (epoch {diverged_at // steps_per_epoch})"
+        where += f" (epoch {diverged_at // per_epoch})"
     limit = rule.stability_limit_of(opt, lam_max)  # constant η is stable below it (core.rules)
     if limit is None:
         return (
