@@ -11,6 +11,7 @@ so the Hessian is XᵀX / N and a single-sample gradient is xᵢ(xᵢᵀw − y�
 """
 
 from ._gram import augmented_gram
+from .batching import effective_batch_size, steps_per_epoch
 from .cost import crossover, fit_cost_model, predicted_seconds, time_methods
 from .data import Dataset, add_intercept_column, make_regression
 from .datasets import DATASETS, DatasetInfo, list_datasets, load_dataset
@@ -46,6 +47,7 @@ from .nonconvex import (
 )
 from .optimizers import SGD, AdaGrad, AdaGradState, Adam, AdamState, RMSProp, RMSPropState, SGDState
 from .quadratic import QuadraticLoss
+from .rules import PLAIN_GD, UPDATE_RULES, UpdateRule, rule_of, update_rule
 from .sampling import BatchIndices, StepDirections, batch_indices, batch_indices_of, step_directions
 from .schedules import ConstantSchedule, CosineDecay, InverseTimeDecay, Schedule, StepDecay
 from .solvers import LeastSquaresSolution, SingularGramError, solve_least_squares, solve_normal_equations
@@ -66,7 +68,9 @@ from .trajectory import Trajectory, excess_loss, run_optimizer
 
 __all__ = [
     "DATASETS",
+    "PLAIN_GD",
     "SGD",
+    "UPDATE_RULES",
     "AdaGrad",
     "AdaGradState",
     "Adam",
@@ -97,6 +101,7 @@ __all__ = [
     "TableError",
     "TanhData",
     "Trajectory",
+    "UpdateRule",
     "add_intercept_column",
     "agreement_vs_sample_size",
     "augmented_gram",
@@ -109,6 +114,7 @@ __all__ = [
     "csv_safe_cell",
     "design_from_table",
     "double_descent_experiment",
+    "effective_batch_size",
     "excess_loss",
     "find_minima",
     "fit_cost_model",
@@ -131,6 +137,7 @@ __all__ = [
     "numeric_columns",
     "predicted_seconds",
     "read_csv_table",
+    "rule_of",
     "run_optimizer",
     "run_tanh_descent",
     "safe_label",
@@ -139,6 +146,7 @@ __all__ = [
     "solve_least_squares",
     "solve_normal_equations",
     "step_directions",
+    "steps_per_epoch",
     "summarize_risk",
     "tanh_gradient",
     "tanh_loss",
@@ -146,4 +154,5 @@ __all__ = [
     "time_methods",
     "to_eigenbasis",
     "to_safe_csv",
+    "update_rule",
 ]

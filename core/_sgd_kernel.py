@@ -21,9 +21,11 @@ import math
 import numba
 import numpy as np
 
-from .optimizers import ADAGRAD_RULE, RMSPROP_RULE, SGD_RULE
-
 RUNNING, CONVERGED, DIVERGED = 0, 1, 2
+# One code per branch of ``_apply_update``; ``core.rules`` says which rule uses which code
+# and which hyperparameters fill ``hyper[0..3]`` for it.
+SGD_RULE, ADAGRAD_RULE, RMSPROP_RULE, ADAM_RULE = 0, 1, 2, 3
+N_HYPER = 4  # length of the ``hyper`` array every branch reads from
 _AHEAD = 8  # samples to look ahead when touching rows (prefetch)
 
 

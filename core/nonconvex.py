@@ -42,6 +42,7 @@ import pandas as pd
 import scipy.optimize
 
 from ._validation import check_array, check_float, check_int, check_weights
+from .batching import steps_per_epoch
 from .quadratic import QuadraticLoss
 
 TRUE_WEIGHTS = (1.5, 1.0)
@@ -299,8 +300,8 @@ def _descend(W, X, Y, learning_rate, epochs, batch_size, seed, record_every):
     b = n if batch_size is None else check_int("batch_size", batch_size, minimum=1, maximum=n)
     record_every = check_int("record_every", record_every, minimum=1)
     seed = check_int("seed", seed, minimum=0)
-    steps_per_epoch = -(-n // b)
-    total = epochs * steps_per_epoch
+    per_epoch = steps_per_epoch(n, b)
+    total = epochs * per_epoch
     if m * total * b > 2e8:
         raise ValueError(
             f"too much work: {m} runs × {total} steps × batch {b} > 2e8. Use fewer starts, epochs or samples."
@@ -310,7 +311,7 @@ def _descend(W, X, Y, learning_rate, epochs, batch_size, seed, record_every):
     path = [W.copy()]
     for epoch in range(epochs):
         order = np.argsort(rng.random((m, n)), axis=1) if b < n else None  # (M, N) per-run shuffles
-        for s in range(steps_per_epoch):
+        for s in range(per_epoch):
             if order is None:
                 G = _gradient(W, X, Y)
             else:
@@ -318,7 +319,7 @@ def _descend(W, X, Y, learning_rate, epochs, batch_size, seed, record_every):
                 G = _gradient(W, np.take_along_axis(X, idx, 1), np.take_along_axis(Y, idx, 1))
             with np.errstate(over="ignore", invalid="ignore"):
                 W = W - eta * G
-            step = epoch * steps_per_epoch + s + 1
+            step = epoch * per_epoch + s + 1
             if step % record_every == 0 or step == total:
                 path.append(W.copy())
     return np.stack(path, axis=1)

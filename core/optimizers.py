@@ -10,7 +10,8 @@ An optimizer is a frozen dataclass of hyperparameters with two pure functions:
 rate η_t is read from its schedule. States are small NamedTuples of arrays that
 are never modified in place. These methods are the readable reference; the
 compiled loop in ``_sgd_kernel`` performs the same arithmetic in the same order
-(the tests hold the two together).
+(the tests hold the two together). ``core.rules`` is the registry that names each
+rule, picks its kernel branch and knows its stability limit.
 """
 
 from __future__ import annotations
@@ -22,9 +23,6 @@ import numpy as np
 
 from ._validation import check_float
 from .schedules import Schedule, as_schedule
-
-# Rule codes and hyperparameter layout shared with the compiled kernel.
-SGD_RULE, ADAGRAD_RULE, RMSPROP_RULE, ADAM_RULE = 0, 1, 2, 3
 
 
 class SGDState(NamedTuple):
@@ -137,9 +135,6 @@ class SGD(_Optimizer):
         direction = grad + self.momentum * velocity if self.nesterov else velocity
         return -lr * direction, SGDState(velocity)
 
-    def _kernel_spec(self) -> tuple[int, np.ndarray]:
-        return SGD_RULE, np.array([self.momentum, float(self.nesterov), 0.0, 0.0])
-
 
 @dataclass(frozen=True)
 class AdaGrad(_Optimizer):
@@ -172,9 +167,6 @@ class AdaGrad(_Optimizer):
         lr = self.rate(step)
         acc = state.sum_of_squares + grad * grad
         return -lr * grad / (np.sqrt(acc) + self.eps), AdaGradState(acc)
-
-    def _kernel_spec(self) -> tuple[int, np.ndarray]:
-        return ADAGRAD_RULE, np.array([0.0, 0.0, self.eps, 0.0])
 
 
 @dataclass(frozen=True)
@@ -211,9 +203,6 @@ class RMSProp(_Optimizer):
         lr = self.rate(step)
         mean_square = self.decay * state.mean_square + (1.0 - self.decay) * grad * grad
         return -lr * grad / (np.sqrt(mean_square) + self.eps), RMSPropState(mean_square)
-
-    def _kernel_spec(self) -> tuple[int, np.ndarray]:
-        return RMSPROP_RULE, np.array([self.decay, 0.0, self.eps, 0.0])
 
 
 @dataclass(frozen=True)
@@ -260,9 +249,3 @@ class Adam(_Optimizer):
         mu_hat = mu / (1.0 - self.beta1 ** float(count))
         nu_hat = nu / (1.0 - self.beta2 ** float(count))
         return -lr * mu_hat / (np.sqrt(nu_hat) + self.eps), AdamState(count, mu, nu)
-
-    def _kernel_spec(self) -> tuple[int, np.ndarray]:
-        return ADAM_RULE, np.array([self.beta1, self.beta2, self.eps, 0.0])
-
-
-OPTIMIZERS = (SGD, AdaGrad, RMSProp, Adam)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import _describe, check_int, check_X_y
+from .batching import check_batch_size, steps_per_epoch
 from .quadratic import QuadraticLoss
 from .trajectory import Trajectory
 
@@ -59,7 +60,7 @@ class BatchIndices(Sequence):
     @property
     def steps_per_epoch(self) -> int:
         """⌈N/B⌉ (1 for full batch)."""
-        return math.ceil(self.n_samples / self.batch_size)
+        return steps_per_epoch(self.n_samples, self.batch_size)
 
     def __len__(self) -> int:
         return self.epochs * self.steps_per_epoch
@@ -115,9 +116,8 @@ def batch_indices(n_samples, batch_size, epochs, seed) -> BatchIndices:
     n = check_int("n_samples", n_samples, minimum=1)
     epochs = check_int("epochs", epochs, minimum=1)
     seed = check_int("seed", seed, minimum=0)
-    if batch_size is not None:
-        batch_size = check_int("batch_size", batch_size, minimum=1, maximum=n)
-    if batch_size is None or batch_size == n:  # run_optimizer runs this as full batch: no shuffle
+    batch_size = check_batch_size(batch_size, n)
+    if batch_size is None:  # full batch (None or N), as run_optimizer runs it: no shuffle
         orders = np.broadcast_to(np.arange(n, dtype=np.int64), (epochs, n))
         return BatchIndices(orders, n, True)
     # The very calls of trajectory._Run.minibatch, in the same order (its chunking of
@@ -137,7 +137,7 @@ def batch_indices_of(trajectory: Trajectory, *, epochs=None) -> BatchIndices:
     """
     _check_trajectory(trajectory)
     if epochs is None:
-        epochs = max(1, math.ceil(trajectory.n_steps / _per_epoch(trajectory)))
+        epochs = max(1, math.ceil(trajectory.n_steps / trajectory.steps_per_epoch))
     return batch_indices(trajectory.n_samples, trajectory.batch_size, epochs, trajectory.seed)
 
 
@@ -297,7 +297,7 @@ def step_directions(X, y, trajectory, loss, *, steps) -> StepDirections:
         batches = tuple(np.arange(trajectory.n_samples) for _ in t)
         batch_gradient = gradient.copy()  # what the full-batch loop used: A(w − w*)
     else:
-        order = batch_indices_of(trajectory, epochs=int(t.max()) // _per_epoch(trajectory) + 1)
+        order = batch_indices_of(trajectory, epochs=int(t.max()) // trajectory.steps_per_epoch + 1)
         batches = tuple(np.asarray(order[int(s)]) for s in t)
         batch_gradient = np.empty_like(w_t)
         for j, rows in enumerate(batches):
@@ -324,7 +324,3 @@ def step_directions(X, y, trajectory, loss, *, steps) -> StepDirections:
     for value in (out.steps, out.weights, out.step, out.gradient, out.batch_gradient, out.learning_rate):
         value.setflags(write=False)
     return out
-
-
-def _per_epoch(trajectory: Trajectory) -> int:
-    return 1 if trajectory.batch_size is None else math.ceil(trajectory.n_samples / trajectory.batch_size)

@@ -24,6 +24,7 @@ import numpy as np
 
 from ._validation import check_array, check_weights
 from .quadratic import QuadraticLoss
+from .rules import PLAIN_GD
 from .schedules import _positive
 
 
@@ -49,8 +50,7 @@ def critical_learning_rate(X) -> float:
         this rate the most curved direction oscillates without decaying.
         ``inf`` when X is all zeros (the gradient is always zero).
     """
-    lam_max = float(_as_loss(X).eigenvalues[0])
-    return 2.0 / lam_max if lam_max > 0 else math.inf
+    return PLAIN_GD.stability_limit(float(_as_loss(X).eigenvalues[0]))
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,7 +74,8 @@ class GDTheory:
         moved by GD, so they do not slow it; see ``QuadraticLoss.condition_number``
         for the κ that is inf when A is singular).
     critical_learning_rate : float
-        2/λ_max: GD with a constant rate converges iff η is below it.
+        2/λ_max: GD with a constant rate converges iff η is below it (momentum and
+        Nesterov have their own limits: ``core.rules.UPDATE_RULES[name].stability_limit``).
     optimal_learning_rate : float
         2/(λ_max + λ_min), the constant rate with the fastest worst-case decay.
     optimal_rate : float
@@ -137,7 +138,7 @@ def gd_theory(loss: QuadraticLoss) -> GDTheory:
         lambda_max=lam_max,
         lambda_min=lam_min,
         condition_number=kappa,
-        critical_learning_rate=2.0 / lam_max,
+        critical_learning_rate=PLAIN_GD.stability_limit(lam_max),
         optimal_learning_rate=2.0 / (lam_max + lam_min),
         optimal_rate=(kappa - 1.0) / (kappa + 1.0),
         heavy_ball_learning_rate=4.0 / (math.sqrt(lam_max) + math.sqrt(lam_min)) ** 2,

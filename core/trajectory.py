@@ -28,8 +28,9 @@ from scipy.linalg.blas import dtrmm
 
 from . import _sgd_kernel as kernel
 from ._validation import _describe, check_float, check_int, check_X_y
-from .optimizers import OPTIMIZERS, SGD
+from .batching import check_batch_size, steps_per_epoch
 from .quadratic import QuadraticLoss
+from .rules import PLAIN_GD, rule_of
 from .schedules import ConstantSchedule
 
 # A loss above this multiple of max(L(w0), L(0)) counts as diverged: the path has left any
@@ -116,12 +117,16 @@ class Trajectory:
         return values
 
     @property
+    def steps_per_epoch(self) -> int:
+        """Steps per pass over the data: ⌈N/B⌉, 1 for full batch."""
+        return steps_per_epoch(self.n_samples, self.batch_size)
+
+    @property
     def passes(self) -> float:
         """Passes over the data: samples touched / N (full batch: one per step)."""
         if self.batch_size is None:
             return float(self.n_steps)
-        per_epoch = math.ceil(self.n_samples / self.batch_size)
-        epochs, rest = divmod(self.n_steps, per_epoch)
+        epochs, rest = divmod(self.n_steps, self.steps_per_epoch)
         return epochs + min(rest * self.batch_size, self.n_samples) / self.n_samples
 
     @property
@@ -191,33 +196,26 @@ def run_optimizer(
         a trajectory with ``diverged=True`` and a message saying why.
     """
     start = time.perf_counter()
-    if not isinstance(optimizer, OPTIMIZERS):
-        raise ValueError(
-            f"optimizer must be SGD, AdaGrad, RMSProp or Adam from core, got {_describe(optimizer)}. "
-            "For example SGD(learning_rate=0.1)."
-        )
+    rule = rule_of(optimizer)  # raises for anything that is not one of core's optimizers
     X, y, loss = _check_data(X, y, loss, batch_size)
     n, k = X.shape
-    if batch_size is not None:
-        batch_size = check_int("batch_size", batch_size, minimum=1, maximum=n)
-        if batch_size == n:
-            batch_size = None
+    batch_size = check_batch_size(batch_size, n)  # B = N runs as full batch
     epochs = check_int("epochs", epochs, minimum=1)
     seed = check_int("seed", seed, minimum=0)
     tol = check_float("tol", tol, minimum=0.0, hint="Use 0 to always run every epoch.")
     max_recorded = check_int("max_recorded", max_recorded, minimum=2)
     w0 = _check_w0(w0, k)
 
-    steps_per_epoch = 1 if batch_size is None else math.ceil(n / batch_size)
-    total = epochs * steps_per_epoch
+    per_epoch = steps_per_epoch(n, batch_size)
+    total = epochs * per_epoch
     # Keep floor(total/r) + 2 ≤ max_recorded rows: multiples of r, the start and the last.
     rec_every = 1 if total + 1 <= max_recorded else math.ceil(total / max(max_recorded - 2, 1))
-    run = _Run(optimizer, loss, w0, total, rec_every, tol, n)
+    run = _Run(optimizer, rule, loss, w0, total, rec_every, tol, n)
     if batch_size is None:
         run.full_batch()
     else:
         run.minibatch(X, y, batch_size, epochs, seed)
-    return run.finish(batch_size, steps_per_epoch, seed, start)
+    return run.finish(batch_size, per_epoch, seed, start)
 
 
 def _check_data(X, y, loss, batch_size):
@@ -262,10 +260,11 @@ def _check_w0(w0, k: int) -> np.ndarray:
 class _Run:
     """State of one run between the compiled calls and the final Trajectory."""
 
-    def __init__(self, optimizer, loss: QuadraticLoss, w0, total, rec_every, tol, n):
+    def __init__(self, optimizer, rule, loss: QuadraticLoss, w0, total, rec_every, tol, n):
         self.optimizer, self.loss, self.total, self.rec_every, self.n = optimizer, loss, total, rec_every, n
         self.tol = tol
-        self.rule, self.hyper = optimizer._kernel_spec()
+        self.update_rule = rule  # the registry entry (core.rules)
+        self.rule, self.hyper = rule.kernel_spec(optimizer)  # kernel branch code and its slots
         self.w = w0.copy()
         k = w0.size
         self.s1, self.s2, self.count = np.zeros(k), np.zeros(k), 0
@@ -303,7 +302,7 @@ class _Run:
 
     def _plain_single_sample(self, batch_size) -> bool:
         """The notes' classic SGD with every iterate kept: the fused kernel applies."""
-        plain = isinstance(self.optimizer, SGD) and self.optimizer.momentum == 0.0
+        plain = self.rule == kernel.SGD_RULE and self.hyper[0] == 0.0  # SGD branch without momentum
         return plain and batch_size == 1 and self.rec_every == 1 and self.n_rec == self.t + 1
 
     def minibatch(self, X, y, batch_size, epochs, seed):
@@ -311,7 +310,7 @@ class _Run:
         y = np.ascontiguousarray(y)
         rng = np.random.default_rng(seed)
         n = self.n
-        per_epoch = math.ceil(n / batch_size)
+        per_epoch = steps_per_epoch(n, batch_size)
         chunk = max(1, _ORDER_CHUNK // n)
         rate_parts = []
         for first in range(0, epochs, chunk):
@@ -337,7 +336,7 @@ class _Run:
                 break
         self.rate_array = np.concatenate(rate_parts)
 
-    def finish(self, batch_size, steps_per_epoch, seed, start) -> Trajectory:
+    def finish(self, batch_size, per_epoch, seed, start) -> Trajectory:
         t, n_rec = self.t, self.n_rec
         steps = np.arange(n_rec, dtype=np.int64) * self.rec_every
         if steps[-1] != t:  # the final iterate is always kept
@@ -366,9 +365,9 @@ class _Run:
             "batch_loss": self.batch_loss[:t],
             "grad_norm": self.grad_norm[:t],
             "learning_rate": self.rate_array[:t],
-            "epoch": np.arange(t, dtype=np.int64) // steps_per_epoch,
+            "epoch": np.arange(t, dtype=np.int64) // per_epoch,
         }
-        message = _message(self, converged, diverged, diverged_at, t, gap, batch_size, steps_per_epoch)
+        message = _message(self, converged, diverged, diverged_at, t, gap, batch_size, per_epoch)
         arrays = {"weights": W, "steps": steps, **per_step}
         for name, value in arrays.items():
             if value.nbytes < getattr(
@@ -442,7 +441,7 @@ def _loss_factor(loss: QuadraticLoss) -> tuple[np.ndarray, bool]:
     return loss.eigenvectors[:, :r] * np.sqrt(lam), False
 
 
-def _message(run: _Run, converged, diverged, diverged_at, t, gap, batch_size, steps_per_epoch) -> str:
+def _message(run: _Run, converged, diverged, diverged_at, t, gap, batch_size, per_epoch) -> str:
     if converged:
         if t == 0:
             return "converged after 0 steps: the start is already the minimizer"
@@ -452,8 +451,8 @@ def _message(run: _Run, converged, diverged, diverged_at, t, gap, batch_size, st
             f"converged after {t} steps: the loss gap L(w) − L* fell below {run.tol:g} of its starting value"
         )
     if diverged:
-        return _divergence_message(run, diverged_at, batch_size, steps_per_epoch)
-    ran = f"ran {t} steps" + ("" if batch_size is None else f" ({t / steps_per_epoch:.3g} epochs)")
+        return _divergence_message(run, diverged_at, batch_size, per_epoch)
+    ran = f"ran {t} steps" + ("" if batch_size is None else f" ({t / per_epoch:.3g} epochs)")
     start, end = float(gap[0]), float(gap[-1])
     if start == 0.0:
         return f"{ran} from the minimizer; the stochastic steps moved it to a loss gap of {end:.3g}"
@@ -472,31 +471,28 @@ def _message(run: _Run, converged, diverged, diverged_at, t, gap, batch_size, st
     return f"{ran}; loss still decreasing ({where})"
 
 
-def _divergence_message(run: _Run, diverged_at, batch_size, steps_per_epoch) -> str:
-    opt = run.optimizer
+def _divergence_message(run: _Run, diverged_at, batch_size, per_epoch) -> str:
+    opt, rule = run.optimizer, run.update_rule
     lam_max = float(run.loss.eigenvalues[0])
-    limit = 2.0 / lam_max if lam_max > 0 else math.inf
     rates = run.rate_array[: max(diverged_at, 1)]  # the rates of the steps that led there
     constant = isinstance(opt.schedule, ConstantSchedule)
     rate = float(rates[-1])
     rate_text = f"learning rate {rate:.3g}" + ("" if constant else " at that step")
     where = f"diverged at step {diverged_at}"
     if batch_size is not None:
-        where += f" (epoch {diverged_at // steps_per_epoch})"
-    if not isinstance(opt, SGD):
+        where += f" (epoch {diverged_at // per_epoch})"
+    limit = rule.stability_limit_of(opt, lam_max)  # constant η is stable below it (core.rules)
+    if limit is None:
         return (
             f"{where}: {opt.name} with {rate_text} blew the loss up; try a smaller learning rate "
-            f"(plain GD is stable below {limit:.3g} for this data)"
+            f"(plain GD is stable below {PLAIN_GD.stability_limit(lam_max):.3g} for this data)"
         )
-    mu = opt.momentum
-    # Constant η is stable for η < 2(1+μ)/λ_max (heavy ball) or 2(1+μ)/((1+2μ)λ_max) (Nesterov).
-    sgd_limit = limit * (1 + mu) / (1 + 2 * mu if opt.nesterov else 1)
-    what = "" if mu == 0 else f" for {opt.name}"
-    if rate <= sgd_limit and float(rates.max()) > sgd_limit:  # a schedule that decayed too late
+    what = "" if rule is PLAIN_GD else f" for {opt.name}"
+    if rate <= limit and float(rates.max()) > limit:  # a schedule that decayed too late
         rate_text = f"the learning rate reached {float(rates.max()):.3g}, which"
-    if batch_size is None or float(rates.max()) > sgd_limit:
-        return f"{where}: {rate_text} is above the stability limit {sgd_limit:.3g}{what} on this data"
+    if batch_size is None or float(rates.max()) > limit:
+        return f"{where}: {rate_text} is above the stability limit {limit:.3g}{what} on this data"
     return (
         f"{where}: {rate_text} is too large for stochastic steps with batch size {batch_size} "
-        f"(full-batch GD is stable below {sgd_limit:.3g} on this data; small batches need smaller rates)"
+        f"(full-batch GD is stable below {limit:.3g} on this data; small batches need smaller rates)"
     )

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from core import DATASETS, TableError, numeric_columns
+from core import DATASETS, UPDATE_RULES, TableError, effective_batch_size, numeric_columns
 
 from . import compute, lab
 from .settings import (
@@ -26,6 +26,7 @@ from .settings import (
     DataSettings,
     LabSettings,
     RunSettings,
+    rule_knobs,
 )
 from .specs import Choice, Flag, Number, Spec, Text
 
@@ -368,42 +369,58 @@ def render_real_data_controls(read: Reader, source: str) -> DataSettings:
 
 
 def render_run_controls(read: Reader, i: int, stability_limit: float, n_samples: int) -> RunSettings:
+    """Run ``i``'s controls. ``stability_limit`` is plain GD's 2/λ_max on the data (NaN: no data yet)."""
     s = run_specs(i)
     p = f"r{i}_"
     rule = read(s[p + "rule"])
     lr = read(s[p + "lr"])
-    batch_options = [b for b in BATCH_CHOICES if b == "full" or b < n_samples]
+    # Offer only batches smaller than the data: a larger one would be full batch again.
+    batch_options = [b for b in BATCH_CHOICES if b == "full" or effective_batch_size(b, n_samples)]
     batch = (
         read(s[p + "batch"], options=batch_options)
         if p + "batch" not in read.hidden
         else read(s[p + "batch"])
     )
-    if batch != "full" and batch >= n_samples:
-        batch = "full"  # a linked batch larger than the data is the whole data
-    if p + "lr" not in read.hidden:
-        if stability_limit != stability_limit:  # NaN: no usable data yet
-            st.caption("The stability limit appears once the data can be used.")
-        elif rule in ("SGD", "Momentum", "Nesterov") and lr > stability_limit:
-            st.warning(
-                f"η = {lr:g} is above the stability limit {stability_limit:.3g} of full-batch GD "
-                "on this data: expect divergence.",
-                icon=":material/warning:",
-            )
-        else:
-            st.caption(f"Stability limit 2/λ_max = {stability_limit:.3g}")
-    momentum = read(s[p + "mom"]) if rule in ("Momentum", "Nesterov", "Adam") else s[p + "mom"].default
-    beta2 = read(s[p + "b2"]) if rule in ("RMSProp", "Adam") else s[p + "b2"].default
+    # The limit depends on the momentum read below; its note still goes right under these sliders.
+    note = st.empty() if p + "lr" not in read.hidden else None
+    knobs = rule_knobs(rule)
+    momentum = read(s[p + "mom"]) if "momentum" in knobs else s[p + "mom"].default
+    beta2 = read(s[p + "b2"]) if "beta2" in knobs else s[p + "b2"].default
     schedule = read(s[p + "sched"])
     decay = read(s[p + "decay"]) if schedule == "inverse-time" else s[p + "decay"].default
-    return RunSettings(
+    run = RunSettings(
         rule=rule,
         learning_rate=float(lr),
-        batch_size=None if batch == "full" else int(batch),
+        # A linked batch as large as the data is the whole data.
+        batch_size=effective_batch_size(None if batch == "full" else int(batch), n_samples),
         momentum=float(momentum),
         beta2=float(beta2),
         schedule=schedule,
         decay=float(decay),
     )
+    if note is not None:
+        _stability_note(note, run, stability_limit)
+    return run
+
+
+def _stability_note(slot, run: RunSettings, gd_limit: float) -> None:
+    """Caption the rule's own full-batch stability limit on these data, or warn when η is above it."""
+    if gd_limit != gd_limit:  # NaN: no usable data yet
+        slot.caption("The stability limit appears once the data can be used.")
+        return
+    rule = UPDATE_RULES[run.rule]
+    lambda_max = 2.0 / gd_limit  # the caller (state.py) hands over plain GD's limit 2/λ_max
+    limit = rule.stability_limit(lambda_max, **run.hyperparameters)
+    if limit is None:
+        slot.caption(rule.no_limit_reason)
+    elif run.learning_rate > limit:
+        slot.warning(
+            f"η = {run.learning_rate:g} is above the stability limit {rule.limit_formula} = {limit:.3g} of "
+            f"full-batch {rule.title} on this data: expect divergence.",
+            icon=":material/warning:",
+        )
+    else:
+        slot.caption(f"Stability limit of {rule.title}: {rule.limit_formula} = {limit:.3g}")
 
 
 def render_optimizer_controls(read: Reader, stability_limit: float, n_samples: int) -> tuple:

@@ -13,9 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from core import (
-    SGD,
-    AdaGrad,
-    Adam,
     ConstantSchedule,
     CosineDecay,
     Dataset,
@@ -23,22 +20,24 @@ from core import (
     InverseTimeDecay,
     LeastSquaresSolution,
     QuadraticLoss,
-    RMSProp,
     SingularGramError,
     StepDecay,
     Table,
     add_intercept_column,
     augmented_gram,
     design_from_table,
+    effective_batch_size,
     gd_theory,
     make_regression,
     run_optimizer,
     safe_label,
     solve_least_squares,
     solve_normal_equations,
+    steps_per_epoch,
+    update_rule,
 )
 
-from .settings import DataSettings, LabSettings, RunSettings, steps_per_epoch
+from .settings import DataSettings, LabSettings, RunSettings
 
 # Rows of a path kept in memory: a long run is thinned (its final iterate stays exact),
 # which bounds every cached trajectory to ~MAX_RECORDED × K × 8 bytes.
@@ -57,7 +56,8 @@ class Problem:
     solution: LeastSquaresSolution  # normal equations, or the pseudo-inverse when they fail
     normal_error: str | None  # why the normal equations failed, in words, else None
     theory: object  # core.GDTheory
-    param_names: tuple[str, ...]  # ("b", "w₁", "w₂", ...)
+    param_names: tuple[str, ...]  # ("b", "w₁", "w₂", ...), or the table's column names
+    intercept: bool  # X's first column is ones and param_names[0] names the intercept
     solve_time: float  # seconds taken by the closed-form solve shown
     notes: tuple[str, ...] = ()  # what reading real data changed (dropped rows, standardization)
 
@@ -71,7 +71,7 @@ class Problem:
         coef = self.data.coef
         if not np.all(np.isfinite(coef)):
             return None
-        return np.concatenate([[self.data.intercept], coef]) if self.param_names[0] == "b" else coef
+        return np.concatenate([[self.data.intercept], coef]) if self.intercept else coef
 
 
 def param_names(n_features: int, intercept: bool) -> tuple[str, ...]:
@@ -107,9 +107,9 @@ def build_problem(settings: DataSettings, table: Table | None = None) -> Problem
             intercept=settings.intercept,
             drop_missing=settings.drop_missing,
         )
-        names = tuple("b" if n == "intercept" and design.intercept and i == 0 else figure_label(n)
-                      for i, n in enumerate(design.feature_names))  # fmt: skip
-        return _solve(real_dataset(design), design.X, design.y, names, design.notes)
+        features = tuple(figure_label(n) for n in design.feature_names[int(design.intercept) :])
+        names = (intercept_name(features), *features) if design.intercept else features
+        return _solve(real_dataset(design), design.X, design.y, names, design.intercept, design.notes)
     data = make_regression(
         settings.n_samples,
         settings.n_features,
@@ -122,10 +122,19 @@ def build_problem(settings: DataSettings, table: Table | None = None) -> Problem
     if settings.collinear and settings.n_features >= 2:
         data = duplicate_first_feature(data)
     X = add_intercept_column(data.X) if settings.intercept else data.X
-    return _solve(data, X, data.y, param_names(settings.n_features, settings.intercept))
+    names = param_names(settings.n_features, settings.intercept)
+    return _solve(data, X, data.y, names, settings.intercept)
 
 
-def _solve(data: Dataset, X: np.ndarray, y: np.ndarray, names: tuple[str, ...], notes=()) -> Problem:
+def intercept_name(features: tuple[str, ...]) -> str:
+    """The intercept's name: b, or (b) when a feature column is called b, so no two names clash."""
+    name = "b"
+    while name in features:
+        name = f"({name})"
+    return name
+
+
+def _solve(data: Dataset, X, y, names: tuple[str, ...], intercept: bool, notes=()) -> Problem:
     start = time.perf_counter()
     gram = augmented_gram(X, y)  # the one pass over the data both of these need
     loss = QuadraticLoss.from_gram(gram, n_samples=len(y))
@@ -138,7 +147,10 @@ def _solve(data: Dataset, X: np.ndarray, y: np.ndarray, names: tuple[str, ...], 
         start = time.perf_counter()
         solution = solve_least_squares(X, y, method="svd")
     elapsed = time.perf_counter() - start
-    return Problem(data, X, y, loss, solution, normal_error, gd_theory(loss), names, elapsed, tuple(notes))
+    return Problem(
+        data=data, X=X, y=y, loss=loss, solution=solution, normal_error=normal_error, theory=gd_theory(loss),
+        param_names=names, intercept=bool(intercept), solve_time=elapsed, notes=tuple(notes),
+    )  # fmt: skip
 
 
 def duplicate_first_feature(data: Dataset) -> Dataset:
@@ -166,19 +178,8 @@ def make_schedule(run: RunSettings, total_steps: int):
 
 
 def make_optimizer(run: RunSettings, total_steps: int):
-    """The core update rule named by ``run.rule``."""
-    lr = make_schedule(run, total_steps)
-    if run.rule == "Momentum":
-        return SGD(lr, momentum=run.momentum)
-    if run.rule == "Nesterov":
-        return SGD(lr, momentum=run.momentum, nesterov=True)
-    if run.rule == "AdaGrad":
-        return AdaGrad(lr)
-    if run.rule == "RMSProp":
-        return RMSProp(lr, decay=run.beta2)
-    if run.rule == "Adam":
-        return Adam(lr, beta1=run.momentum, beta2=run.beta2)
-    return SGD(lr)
+    """The core optimizer for ``run``: its rule from core's registry, with the run's schedule."""
+    return update_rule(run.rule).build(make_schedule(run, total_steps), **run.hyperparameters)
 
 
 def start_point(settings: LabSettings) -> np.ndarray:
@@ -192,7 +193,7 @@ def start_point(settings: LabSettings) -> np.ndarray:
 def run_one(problem: Problem, run: RunSettings, settings: LabSettings):
     """Run one optimizer on the problem's data from the shared start point."""
     n = problem.X.shape[0]
-    batch = None if run.batch_size is None or run.batch_size >= n else run.batch_size
+    batch = effective_batch_size(run.batch_size, n)  # a batch as large as the data is full batch
     total = settings.epochs * steps_per_epoch(n, batch)
     return run_optimizer(
         problem.X,

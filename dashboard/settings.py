@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core import PLAIN_GD, UPDATE_RULES, steps_per_epoch
+
 # Choices offered by the widgets. Log-spaced where the quantity is a scale.
 N_CHOICES = (5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
 K_MAX = 50
@@ -16,7 +18,7 @@ CONDITION_CHOICES = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1e3, 
 _MANTISSAS = (1.0, 1.1, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 7.0)
 LEARNING_RATE_CHOICES = (*(round(m * 10.0**e, 6) for e in range(-4, 2) for m in _MANTISSAS), 100.0)
 BATCH_CHOICES = ("full", 1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 5_000, 10_000)
-RULES = ("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam")
+RULES = tuple(UPDATE_RULES)  # the menu: every rule of core's registry, in its order
 SCHEDULES = ("constant", "inverse-time", "step", "cosine")
 SLICE_MODES = ("coordinates", "eigen")
 MAX_RUNS = 4
@@ -76,11 +78,34 @@ class RunSettings:
     decay: float = 0.01  # strength of the schedule (see make_schedule)
 
     @property
+    def hyperparameters(self) -> dict[str, float]:
+        """The rule's hyperparameters that the app sets, by core's name (others keep core's default)."""
+        rule = UPDATE_RULES[self.rule]
+        return {name: getattr(self, KNOBS[name]) for name in rule.hyperparameters if name in KNOBS}
+
+    @property
+    def follows_gd_theory(self) -> bool:
+        """Plain GD, full batch, constant rate: the run that core's GD theory describes exactly."""
+        plain = UPDATE_RULES.get(self.rule) is PLAIN_GD
+        return plain and self.batch_size is None and self.schedule == "constant"
+
+    @property
     def label(self) -> str:
         batch = "full batch" if self.batch_size is None else f"batch {self.batch_size}"
-        rule = "GD" if self.rule == "SGD" and self.batch_size is None else self.rule
+        known = UPDATE_RULES.get(self.rule)
+        rule = known.legend_name(full_batch=self.batch_size is None) if known else self.rule
         sched = "" if self.schedule == "constant" else f", {self.schedule}"
         return f"{rule} η={self.learning_rate:g}, {batch}{sched}"
+
+
+# Which RunSettings field holds each core hyperparameter the app lets one set: the momentum
+# slider is heavy ball's β and Adam's β₁, the β₂ menu is Adam's β₂ and RMSProp's decay ρ.
+KNOBS = {"momentum": "momentum", "beta1": "momentum", "beta2": "beta2", "decay": "beta2"}
+
+
+def rule_knobs(rule: str) -> frozenset[str]:
+    """The RunSettings fields that ``rule`` reads (its widgets; the others are not shown)."""
+    return frozenset(KNOBS[h] for h in UPDATE_RULES[rule].hyperparameters if h in KNOBS)
 
 
 @dataclass(frozen=True)
@@ -96,13 +121,6 @@ class LabSettings:
     w0: tuple[float, float] = (-2.0, 2.0)  # first two coordinates of the start; the rest are 0
     slice_mode: str = "coordinates"
     slice_pair: tuple[int, int] = (0, 1)
-
-
-def steps_per_epoch(n_samples: int, batch_size: int | None) -> int:
-    """Optimizer steps in one epoch (one pass over the data)."""
-    if batch_size is None:
-        return 1
-    return -(-n_samples // batch_size)
 
 
 def check_caps(settings: LabSettings) -> list[str]:

@@ -78,9 +78,8 @@ def closed_form_page() -> None:
             + r"\quad\Longrightarrow\quad w^\star = "
             + _bmatrix(problem.w_star)
         )
-        st.caption(
-            "X has a first column of ones for the intercept b." if problem.param_names[0] == "b" else ""
-        )
+        if problem.intercept:
+            st.caption(f"X has a first column of ones for the intercept {problem.param_names[0]}.")
     else:
         st.caption(f"With {p} parameters the matrices are too large to write out legibly.")
     c = st.columns(4)

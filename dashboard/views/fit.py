@@ -15,13 +15,12 @@ def fit_page() -> None:
     result = current()
     problem = result.problem
     specs = path_specs(result)
-    intercept = problem.param_names[0] == "b"
     dark = is_dark()
     fits = [("closed form w*", ink(dark), problem.w_star)] + [
         (s.label, s.color, s.trajectory.weights[-1]) for s in specs
     ]
     show_chart(
-        build_fit_figure(problem.X, problem.y, fits, intercept_first=intercept, dark=dark),
+        build_fit_figure(problem.X, problem.y, fits, intercept_first=problem.intercept, dark=dark),
         key="fit",
         alt="The data with the closed-form and optimizer fits",
     )

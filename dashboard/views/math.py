@@ -87,7 +87,7 @@ def math_page() -> None:
     st.markdown(
         "The derivation from the lecture notes, one step at a time, with **this data's numbers** "
         f"plugged in: X has N = {n} rows and K = {p} columns"
-        + (" (the first a column of ones for the intercept b)" if names[0] == "b" else "")
+        + (f" (the first a column of ones for the intercept {names[0]})" if problem.intercept else "")
         + (
             "."
             if written

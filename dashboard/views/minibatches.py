@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import QuadraticLoss
+from core import QuadraticLoss, effective_batch_size, steps_per_epoch
 from core.landscape import loss_slice, slice_directions
 from dashboard import compute_scaling as cs
 from dashboard.figures.scaling import (
@@ -43,7 +43,7 @@ def _spread_sizes(n: int, p: int) -> tuple[int, ...]:
 
 def _epochs(rate: float, batch: int | None, n: int, lam_min: float) -> int:
     """Epochs for ~10 relaxation times 1/(ηλ_min) of the ball, within MAX_STEPS steps."""
-    per_epoch = 1 if batch is None else -(-n // batch)
+    per_epoch = steps_per_epoch(n, batch)
     wanted = 10.0 / max(rate * lam_min, 1e-12)
     most = max(1, MAX_STEPS // per_epoch)
     return int(np.clip(np.ceil(wanted / per_epoch), min(3, most), most))
@@ -201,7 +201,7 @@ def minibatches_page() -> None:
         )
     else:
         lam_min = float(problem.theory.lambda_min)
-    sgd_batch = None if batch >= n else batch
+    sgd_batch = effective_batch_size(batch, n)
     epochs = _epochs(rate, sgd_batch, n, lam_min)
     ball_sizes = tuple(b for b in BALL_BATCHES if b <= max(1, n // 4))
     rates = tuple(f * crit for f in RATE_FRACTIONS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import QuadraticLoss, minimum_set
+from core import QuadraticLoss, effective_batch_size, minimum_set, steps_per_epoch
 from core.landscape import loss_slice
 from dashboard import compute_scaling as cs
 from dashboard.figures.minima import (
@@ -170,7 +170,7 @@ def _schedule(n: int, batch: int | None) -> tuple[int, int]:
     if batch is None:
         total, epochs = GD_EPOCHS, GD_EPOCHS
     else:
-        per_epoch = -(-n // min(batch, n))
+        per_epoch = steps_per_epoch(n, batch)
         epochs = max(1, SGD_STEPS // per_epoch)
         total = epochs * per_epoch
     return epochs, max(1, total // DRAWN_POINTS)
@@ -185,7 +185,7 @@ def _tanh_part() -> None:
     )
     n, seed, n_starts, batch = _tanh_controls()
     epochs, stride = _schedule(n, batch)
-    batch = None if batch is not None and batch >= n else batch
+    batch = effective_batch_size(batch, n)
     try:
         ex = cs.tanh_experiment(n, seed, n_starts, batch, LEARNING_RATE, epochs, stride)
     except ValueError as exc:
