@@ -22,7 +22,9 @@ NOISES = [round(0.3 + 0.05 * i, 2) for i in range(12)]
 
 
 def _json_kb(at: AppTest) -> float:
-    return sum(len(el.proto.spec) for el in at.get("plotly_chart")) / 1e3
+    """Figure bytes in this rerun: the chart component's payloads (and any st.plotly_chart)."""
+    component = sum(len(el.proto.bytes) for el in at.get("bidi_component"))
+    return (component + sum(len(el.proto.spec) for el in at.get("plotly_chart"))) / 1e3
 
 
 def _rerun_times(at: AppTest) -> list[float]:

@@ -368,8 +368,8 @@ def render_real_data_controls(read: Reader, source: str) -> DataSettings:
     )  # fmt: skip
 
 
-def render_run_controls(read: Reader, i: int, stability_limit: float, n_samples: int) -> RunSettings:
-    """Run ``i``'s controls. ``stability_limit`` is plain GD's 2/λ_max on the data (NaN: no data yet)."""
+def render_run_controls(read: Reader, i: int, lambda_max: float, n_samples: int) -> RunSettings:
+    """Run ``i``'s controls. ``lambda_max`` is the largest curvature of the data's loss (NaN: no data yet)."""
     s = run_specs(i)
     p = f"r{i}_"
     rule = read(s[p + "rule"])
@@ -399,17 +399,16 @@ def render_run_controls(read: Reader, i: int, stability_limit: float, n_samples:
         decay=float(decay),
     )
     if note is not None:
-        _stability_note(note, run, stability_limit)
+        _stability_note(note, run, lambda_max)
     return run
 
 
-def _stability_note(slot, run: RunSettings, gd_limit: float) -> None:
+def _stability_note(slot, run: RunSettings, lambda_max: float) -> None:
     """Caption the rule's own full-batch stability limit on these data, or warn when η is above it."""
-    if gd_limit != gd_limit:  # NaN: no usable data yet
+    if lambda_max != lambda_max:  # NaN: no usable data yet
         slot.caption("The stability limit appears once the data can be used.")
         return
     rule = UPDATE_RULES[run.rule]
-    lambda_max = 2.0 / gd_limit  # the caller (state.py) hands over plain GD's limit 2/λ_max
     limit = rule.stability_limit(lambda_max, **run.hyperparameters)
     if limit is None:
         slot.caption(rule.no_limit_reason)
@@ -423,7 +422,7 @@ def _stability_note(slot, run: RunSettings, gd_limit: float) -> None:
         slot.caption(f"Stability limit of {rule.title}: {rule.limit_formula} = {limit:.3g}")
 
 
-def render_optimizer_controls(read: Reader, stability_limit: float, n_samples: int) -> tuple:
+def render_optimizer_controls(read: Reader, lambda_max: float, n_samples: int) -> tuple:
     """Shared run settings (epochs, start) and up to ``MAX_RUNS`` runs."""
     s = SHARED_RUN_SPECS
     if not read.hidden.issuperset(GROUPS["optimizers"]) or not read.hidden.issuperset(s):
@@ -438,8 +437,8 @@ def render_optimizer_controls(read: Reader, stability_limit: float, n_samples: i
     runs = []
     for i in range(1, n_runs + 1):
         if all(k in read.hidden for k in run_specs(i)):
-            runs.append(render_run_controls(read, i, stability_limit, n_samples))
+            runs.append(render_run_controls(read, i, lambda_max, n_samples))
             continue
         with st.expander(f"Run {i}", expanded=i == 1):
-            runs.append(render_run_controls(read, i, stability_limit, n_samples))
+            runs.append(render_run_controls(read, i, lambda_max, n_samples))
     return int(epochs), (float(w0a), float(w0b)), tuple(runs)

@@ -70,12 +70,12 @@ def _compute_lab(read: Reader) -> LabResult | None:
             problem = compute.get_problem(data)
         except ValueError as exc:
             errors.append(f"These data cannot be used: {exc}")
-    limit = problem.theory.critical_learning_rate if problem is not None else float("nan")
+    lambda_max = problem.theory.lambda_max if problem is not None else float("nan")
     n_samples = data.n_samples if data is not None else DataSettings().n_samples
     if problem is not None:
         for note in problem.notes:
             st.caption(note)
-    epochs, w0, runs = render_optimizer_controls(read, limit, n_samples)
+    epochs, w0, runs = render_optimizer_controls(read, lambda_max, n_samples)
     if errors:
         return _fallback(errors)
     settings = LabSettings(data=data, runs=runs, epochs=epochs, w0=w0)

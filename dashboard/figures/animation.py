@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import io
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -79,16 +78,10 @@ SAMPLE_LINE_COLOR = "#56B4E9"  # Okabe-Ito sky blue: no run uses it (four runs a
 # --- timeline and frames ---------------------------------------------------------------------
 
 
-def _per_epoch(traj) -> int:
-    batch = getattr(traj, "batch_size", None)
-    n = getattr(traj, "n_samples", None)
-    return 1 if batch is None or not n else math.ceil(n / batch)
-
-
 def _progress(traj, clock: str) -> np.ndarray:
     """The clock reading of each recorded iterate: its step t, or t / (steps per epoch)."""
     steps = np.asarray(traj.steps, dtype=float)
-    return steps if clock == "step" else steps / _per_epoch(traj)
+    return steps if clock == "step" else steps / traj.steps_per_epoch
 
 
 def frame_times(paths: Sequence[PathSpec], max_frames: int = 60, clock: str = "step") -> np.ndarray:

@@ -16,7 +16,7 @@ from .common import is_dark, path_specs, show_chart, show_run_messages
 def _theory_run(result):
     """The first plain constant-rate full-batch GD run: the one the theory describes."""
     for run, t in zip(result.settings.runs, result.runs, strict=True):
-        if run.rule == "SGD" and run.batch_size is None and run.schedule == "constant":
+        if run.follows_gd_theory:
             return run, t
     return None, None
 

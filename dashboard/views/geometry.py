@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 from core import (
+    PLAIN_GD,
     SGD,
     ConstantSchedule,
     column_space_picture,
@@ -13,6 +14,7 @@ from core import (
     fitted_path,
     gd_per_direction,
     make_column_space_example,
+    rule_of,
     run_optimizer,
     to_eigenbasis,
 )
@@ -33,7 +35,7 @@ MAX_DRAWN_STEPS = 400  # recorded iterates drawn per curve
 def _plain_gd(trajectory) -> float | None:
     """The learning rate when ``trajectory`` is constant-rate full-batch GD without momentum, else None."""
     opt = trajectory.optimizer
-    plain = isinstance(opt, SGD) and opt.momentum == 0.0 and isinstance(opt.schedule, ConstantSchedule)
+    plain = rule_of(opt) is PLAIN_GD and isinstance(opt.schedule, ConstantSchedule)
     return float(opt.schedule.value) if plain and trajectory.batch_size is None else None
 
 

@@ -37,10 +37,10 @@ def test_landscape_marks_w_star_where_core_puts_it(app):
     np.testing.assert_allclose([marker["x"][0], marker["y"][0]], problem.w_star, rtol=1e-6)
     marker3d = trace(surface, W_STAR)
     np.testing.assert_allclose([marker3d["x"][0], marker3d["y"][0]], problem.w_star, rtol=1e-6)
-    # Drawn a hair above the surface so the surface cannot hide it: at L* plus < 2 % of the z range.
+    # Drawn just above the surface, so the bowl cannot hide half of it: at L* plus < 4 % of the z range.
     z = np.asarray(next(t for t in surface["data"] if t["type"] == "surface")["z"], dtype=float)
     lift = marker3d["z"][0] - problem.loss.min_value
-    assert 0 <= lift <= 0.02 * (z.max() - z.min())
+    assert 0 <= lift <= 0.04 * (z.max() - z.min())
 
 
 def test_landscape_paths_end_at_the_trajectories_last_iterate(app):
