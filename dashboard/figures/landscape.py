@@ -485,6 +485,7 @@ def build_contour_figure(
         "legend": LEGEND_BELOW,
         "height": FIGURE_HEIGHT,
         "margin": {"t": 50},
+        "transition": {"duration": 300, "easing": "cubic-in-out"},
     }
     layout = merge(layout, _notes(projected=projected, clipped=slice_.clipped or any_outside, dark=dark))
     return make_figure(data, layout, title=title or CONTOUR_TITLE, dark=dark)
