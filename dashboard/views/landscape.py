@@ -13,30 +13,43 @@ from dashboard.figures import (
     build_surface_figure,
 )
 from dashboard.lab import start_point
+from dashboard.specs import Choice
 from dashboard.state import current
 
 from .animation_panel import render_animation_panel
 from .common import is_dark, path_specs, show_chart, show_run_messages
 
+# The view's URL-bound widgets (collected by dashboard.views for the link checker and the share link).
+SLICE = Choice(
+    "slice",
+    "Slice through w* along",
+    ("coordinates", "eigen"),
+    "coordinates",
+    "With more than two parameters the surface is an exact 2D slice of the loss through w*.",
+    widget="radio",
+    fmt=lambda m: "two coordinates" if m == "coordinates" else "most / least curved directions",
+)
+AXIS_1 = Choice("ax1", "Horizontal axis", None, 0, "", widget="selectbox")  # options: the parameters
+AXIS_2 = Choice("ax2", "Depth axis", None, 1, "", widget="selectbox")
+CAMERA = Choice(
+    "cam",
+    "3D view",
+    tuple(CAMERA_PRESETS),
+    "oblique",
+    "Camera presets: the chart resets its rotation when a setting changes.",
+    widget="segmented",
+    fmt=str,
+)
+
 
 def _slice_controls(names: tuple[str, ...]) -> tuple[str, tuple[int, int]]:
     c1, c2, c3 = st.columns([2, 1, 1])
-    mode = c1.radio(
-        "Slice through w* along",
-        ("coordinates", "eigen"),
-        format_func=lambda m: "two coordinates" if m == "coordinates" else "most / least curved directions",
-        horizontal=True,
-        key="slice",
-        bind="query-params",
-        help="With more than two parameters the surface is an exact 2D slice of the loss through w*.",
-    )
+    mode = SLICE.render(c1)
     if mode != "coordinates":
         return mode, (0, 1)
-    i = c2.selectbox(
-        "Horizontal axis", range(len(names)), 0, format_func=names.__getitem__, key="ax1", bind="query-params"
-    )
+    i = AXIS_1.render(c2, options=range(len(names)), fmt=names.__getitem__)
     others = [j for j in range(len(names)) if j != i]
-    j = c3.selectbox("Depth axis", others, 0, format_func=names.__getitem__, key="ax2", bind="query-params")
+    j = AXIS_2.render(c3, options=others, default=others[0], fmt=names.__getitem__)
     return mode, (int(i), int(j))
 
 
@@ -69,15 +82,7 @@ def landscape_page() -> None:
     d1, d2, labels = slice_directions(problem.loss, mode, pair=pair, names=problem.param_names)
     slice_ = loss_slice(problem.loss, w_star, d1, d2, points=paths, anchors=anchors, labels=labels)
     projected = p > 2
-    camera_name = st.segmented_control(
-        "3D view",
-        list(CAMERA_PRESETS),
-        default="oblique",
-        key="cam",
-        bind="query-params",
-        help="Camera presets: the chart resets its rotation when a setting changes.",
-    )
-    camera = CAMERA_PRESETS[camera_name or "oblique"]
+    camera = CAMERA_PRESETS[CAMERA.render()]
     left, right = st.columns(2)
     with left:
         show_chart(
