@@ -63,7 +63,7 @@ def render_preset_note() -> None:
     if not name:
         return
     preset = PRESETS[name]
-    modified = urlstate.preset_is_modified(name)
+    modified = urlstate.active_preset() is None  # a changed preset also leaves the link
     suffix = " *(you have changed settings since loading it)*" if modified else ""
     st.info(f"**{preset.title}.** {preset.note}{suffix}", icon=":material/school:")
 

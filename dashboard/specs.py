@@ -67,13 +67,15 @@ class Choice:
     def parse(self, raw: str):
         """The option ``raw`` names; ValueError naming the choices otherwise.
 
-        A number matches by value, so a hand-written 2.0, 0.50 or 200.0 opens 2, 0.5 and 200.
+        A link may name an option by its label (as the widget writes it) or by its value
+        (``slice=eigen``); a number matches by value, so 2.0, 0.50 and 200.0 open 2, 0.5 and 200.
         """
         if self.options is None:
             return _check_text(self.label, raw)
-        for option in self.options:
-            if self.fmt(option) == raw:
-                return option
+        for spelling in (self.fmt, str):
+            for option in self.options:
+                if spelling(option) == raw:
+                    return option
         number = _as_number(raw)
         if number is not None:
             for option in self.options:
@@ -160,7 +162,8 @@ class Number:
 
     def link_form(self, raw: str) -> str:
         """Streamlit reads any spelling of a float; a whole number is written as one (200, not 200.0)."""
-        return self.url_form(self.parse(raw)) if self.integer else raw
+        value = self.parse(raw)
+        return self.url_form(value) if self.integer else raw
 
     def render(self, container=st, *, hi=None, disabled=False):
         kind = int if self.integer else float
