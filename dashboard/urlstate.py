@@ -137,14 +137,14 @@ def dismiss_warnings() -> None:
 
 def hidden_keys() -> frozenset[str]:
     """Controls a lesson link hides: ``?lesson=1&hide=data,r1_lr`` (groups or keys)."""
-    from .controls import GROUPS
+    from .controls import ALL_SPECS, GROUPS
 
     if get(LESSON) not in ("1", "true"):
         return frozenset()
     names = [n.strip() for n in (get(HIDE) or "").split(",") if n.strip()]
     keys: set[str] = set()
     for name in names:
-        keys.update(GROUPS.get(name, (name,) if name in link_specs() else ()))
+        keys.update(GROUPS.get(name, (name,) if name in ALL_SPECS else ()))
     return frozenset(keys)
 
 
