@@ -9,7 +9,8 @@ for the link checker and the share link. Pure Python apart from ``render``.
 
 The widget always gets the spec's default: Streamlit leaves a value out of the
 URL when it equals *the widget's* default, so the two must be the same for a
-URL without that parameter to mean "the default".
+URL without that parameter to mean "the default". (A preset sets values through
+Session State too; Streamlit then logs once per process that a widget had both.)
 """
 
 from __future__ import annotations
