@@ -12,28 +12,33 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import export, lecture, urlstate
-from dashboard.controls import ALL_SPECS, Reader
-from dashboard.specs import Choice
+from dashboard import compute, export, lecture, urlstate
+from dashboard.controls import Reader
 from dashboard.state import compute_lab, guarded, show_problems
-from dashboard.views import VIEW_PARAMS, VIEWS
+from dashboard.views import VIEW, VIEWS
 
 # A local icon: an emoji or :material: icon would be fetched from the internet.
 ICON = str(Path(__file__).parent / "static" / "favicon.png")
-VIEW = Choice(
-    "view", "View", tuple(VIEWS), "Landscape", "Which picture to show.", widget="segmented", fmt=str
-)
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_up() -> bool:
+    """Once per server process: load the compiled kernels before the first timed solve."""
+    compute.warm_up()
+    return True
+
 
 st.set_page_config(page_title="Least-squares lab", page_icon=ICON, layout="wide")
+_warm_up()
 
-warnings = urlstate.remember_warnings(
-    urlstate.check_link({**ALL_SPECS, "view": VIEW, "big": lecture.BIG}, VIEW_PARAMS)
-)
-urlstate.preset_from_link(VIEW)
+warnings = urlstate.open_link()
 hidden = urlstate.hidden_keys()
 read = Reader(hidden, urlstate.linked_value)
 
 view = VIEW.render(label_visibility="collapsed")
+# Messages above the view share one block, so a message that comes or goes does not shift the
+# view's elements: its chart then stays mounted in the browser and is updated in place.
+notices = st.container()
 with st.sidebar:
     st.title("Least-squares lab")
     if not hidden:
@@ -43,10 +48,11 @@ with st.sidebar:
     lecture.render_presentation_controls()
     if not hidden:
         lecture.render_share_panel(view)
-        export.render_export_panel(result, view, VIEW)
+        export.render_export_panel(result, view)
 
-lecture.render_link_warnings(warnings)
-lecture.render_preset_note()
-show_problems(result)
+with notices:
+    lecture.render_link_warnings(warnings)
+    lecture.render_preset_note()
+    show_problems(result)
 with guarded(view):
     VIEWS[view]()

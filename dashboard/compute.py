@@ -26,8 +26,12 @@ MAX_UPLOAD_BYTES = 5_000_000  # matches server.maxUploadSize = 5 in .streamlit/c
 _UPLOADS: OrderedDict[str, bytes] = OrderedDict()
 
 
-def _warm_up() -> None:
-    """Load every compiled kernel once at start-up (numba's disk cache), not inside a timed solve."""
+def warm_up() -> None:
+    """Load every compiled kernel (numba's disk cache), so that no timed solve pays for it.
+
+    Called once per process by the app at start-up (not on import: tests and tools that
+    import this module do not pay for it).
+    """
     rng = np.random.default_rng(0)
     for n in (8, 2 * 16_384):  # the serial and the parallel Gram kernels
         X, y = rng.standard_normal((n, 2)), rng.standard_normal(n)
@@ -35,9 +39,6 @@ def _warm_up() -> None:
     X, y = rng.standard_normal((8, 2)), rng.standard_normal(8)
     for optimizer, batch in ((SGD(0.01), None), (SGD(0.01), 1), (SGD(0.01, momentum=0.5), 2)):
         run_optimizer(X, y, optimizer, batch_size=batch, epochs=1)
-
-
-_warm_up()
 
 
 def _freeze(obj):

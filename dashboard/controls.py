@@ -13,7 +13,7 @@ import streamlit as st
 
 from core import DATASETS, UPDATE_RULES, TableError, effective_batch_size, numeric_columns
 
-from . import compute, lab
+from . import compute, lab, urlstate
 from .settings import (
     BATCH_CHOICES,
     CONDITION_CHOICES,
@@ -120,6 +120,7 @@ SOURCE_SPECS: dict[str, Spec] = {
     )
 }
 MAX_FEATURES = 5
+DATA_SEEN = "_data_seen"  # (source, upload id) of the real data drawn last
 
 SHARED_RUN_SPECS: dict[str, Spec] = {
     s.key: s
@@ -309,9 +310,16 @@ def _upload(previous: str) -> str:
     return upload_id
 
 
-def _linked_list(key: str) -> list[str]:
-    raw = st.query_params.get(key, "")
-    return [part for part in raw.split(",") if part]
+def _fresh_data(source: str, upload_id: str) -> bool:
+    """True when another dataset or file replaced the one drawn before (not for the session's first).
+
+    The first one may come with a link naming its target and features; a later one has
+    other columns, and gets its own defaults.
+    """
+    identity = (source, upload_id)
+    before = st.session_state.get(DATA_SEEN)
+    st.session_state[DATA_SEEN] = identity
+    return before is not None and before != identity
 
 
 def render_real_data_controls(read: Reader, source: str) -> DataSettings:
@@ -335,27 +343,32 @@ def render_real_data_controls(read: Reader, source: str) -> DataSettings:
     if len(columns) < 2:
         raise ValueError("The table needs at least two numeric columns: a target and a feature.")
     info = DATASETS.get(source)
-    default_target = info.target if info and info.target in columns else columns[-1]
-    linked_target = st.query_params.get("target")
+    fresh = _fresh_data(source, upload_id if source == "upload" else "")
+    natural_target = info.target if info and info.target in columns else columns[-1]
+    if fresh:
+        st.session_state["target"] = natural_target
     target = read(
-        Choice("target", "Target column (y)", tuple(columns),
-               linked_target if linked_target in columns else default_target,
-               "The column to predict.", widget="selectbox", fmt=str),
+        Choice("target", "Target column (y)", tuple(columns), natural_target, "The column to predict.",
+               widget="selectbox", fmt=str),
     )  # fmt: skip
     options = [c for c in columns if c != target]
-    linked = [c for c in _linked_list("feats") if c in options]
-    default = linked or [c for c in (info.features if info else options[:1]) if c in options][:MAX_FEATURES]
+    natural = [c for c in (info.features if info else options[:1]) if c in options][:MAX_FEATURES]
+    linked = [c for c in urlstate.get_list("feats") if c in options][:MAX_FEATURES]
+    if fresh:
+        st.session_state["feats"] = linked = natural  # the link named the columns of another table
     if "feats" in read.hidden:
-        features = default
+        features = linked or natural
     else:
         features = st.multiselect(
             "Feature columns (X)",
             options,
-            default=default,
+            default=linked or natural,
             max_selections=MAX_FEATURES,
             key="feats",
             help="Up to five columns; the fit is y ≈ Xw (+ b).",
         )
+        # Not bound by Streamlit (it would write one parameter per column): kept in the link here.
+        urlstate.put("feats", None if features == natural else ",".join(features))
     if not features:
         raise ValueError("Choose at least one feature column.")
     standardize = read(SOURCE_SPECS["std"])

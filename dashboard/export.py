@@ -16,10 +16,8 @@ import streamlit as st
 from core import to_safe_csv
 
 from . import urlstate
-from .controls import ALL_SPECS
-from .specs import Choice
+from .lecture import PRESENTATION_SPECS
 from .state import LabResult
-from .views import VIEW_PARAMS
 
 SETTINGS_FORMAT = "lsq-lab settings v1"
 MAX_SETTINGS_BYTES = 100_000
@@ -49,13 +47,13 @@ def trajectories_frame(result: LabResult) -> pd.DataFrame:
 def settings_json(view: str) -> str:
     """The current settings, as the URL parameters that reproduce them."""
     return json.dumps(
-        {"format": SETTINGS_FORMAT, "params": urlstate.share_params(view=view, view_params=VIEW_PARAMS)},
+        {"format": SETTINGS_FORMAT, "params": urlstate.share_params(view=view)},
         indent=2,
         ensure_ascii=False,
     )
 
 
-def load_settings(content: bytes, view_spec: Choice) -> list[str]:
+def load_settings(content: bytes) -> list[str]:
     """Apply a settings file (a callback). Returns the problems found; good fields still apply."""
     if len(content) > MAX_SETTINGS_BYTES:
         return [f"The settings file is larger than {MAX_SETTINGS_BYTES // 1000} KB; it cannot be ours."]
@@ -71,27 +69,25 @@ def load_settings(content: bytes, view_spec: Choice) -> list[str]:
     if not isinstance(params, dict):
         return ["The settings file has no 'params' table."]
     problems = []
-    st.session_state.pop(urlstate.LINKED, None)
-    for key, spec in ALL_SPECS.items():
-        st.session_state[key] = spec.default  # a settings file describes the whole state
+    specs = urlstate.link_specs()
+    # A settings file describes the whole state (the projector's type size excepted).
+    values = {key: spec.default for key, spec in specs.items() if key not in PRESENTATION_SPECS}
     for key, raw in params.items():
-        if key in VIEW_PARAMS:  # a view's own widget: hand it to the URL, which that widget reads
-            st.session_state.pop(key, None)
-            st.query_params[key] = str(raw)
-            continue
-        spec = view_spec if key == "view" else ALL_SPECS.get(key)
+        spec = specs.get(key)
         if spec is None:
             if key not in (urlstate.PRESET, urlstate.LESSON, urlstate.HIDE):
                 problems.append(f"Ignored the unknown setting '{key}'.")
             continue
         try:
-            st.session_state[key] = spec.parse(str(raw))
+            values[key] = spec.parse(str(raw))
         except ValueError as exc:
             problems.append(f"{exc}; kept the default.")
+    st.session_state.pop(urlstate.LINKED, None)
+    urlstate.set_controls(values)
     return problems
 
 
-def render_export_panel(result: LabResult | None, view: str, view_spec: Choice) -> None:
+def render_export_panel(result: LabResult | None, view: str) -> None:
     with st.expander("Export and import"):
         if result is not None:
             # Callables: the CSV is built only when someone clicks, never on a slider's rerun.
@@ -125,7 +121,6 @@ def render_export_panel(result: LabResult | None, view: str, view_spec: Choice) 
             type=["json"],
             key="settings_file",
             on_change=_on_settings_file,
-            args=(view_spec,),
             help="A settings file exported here; it sets every control.",
         )
         st.caption("Figures: the camera icon in each chart's toolbar saves it as PNG.")
@@ -133,6 +128,6 @@ def render_export_panel(result: LabResult | None, view: str, view_spec: Choice) 
             st.warning(text, icon=":material/warning:")
 
 
-def _on_settings_file(view_spec: Choice) -> None:
+def _on_settings_file() -> None:
     file = st.session_state.get("settings_file")
-    st.session_state["_settings_problems"] = [] if file is None else load_settings(file.getvalue(), view_spec)
+    st.session_state["_settings_problems"] = [] if file is None else load_settings(file.getvalue())

@@ -7,8 +7,7 @@ import streamlit as st
 from . import urlstate
 from .controls import GROUPS
 from .presets import PRESETS
-from .specs import Flag
-from .views import VIEW_PARAMS
+from .specs import Flag, specs_in
 
 BIG = Flag(
     "big",
@@ -64,7 +63,7 @@ def render_preset_note() -> None:
     if not name:
         return
     preset = PRESETS[name]
-    modified = urlstate.preset_is_modified(name)
+    modified = urlstate.active_preset() is None  # a changed preset also leaves the link
     suffix = " *(you have changed settings since loading it)*" if modified else ""
     st.info(f"**{preset.title}.** {preset.note}{suffix}", icon=":material/school:")
 
@@ -72,7 +71,7 @@ def render_preset_note() -> None:
 def render_share_panel(view: str) -> None:
     with st.expander("Share and lesson link"):
         st.caption("This link opens the app exactly as it is now, on any machine:")
-        link = urlstate.share_params(view=view, view_params=VIEW_PARAMS)
+        link = urlstate.share_params(view=view)
         st.code(urlstate.share_url(link), language=None, wrap_lines=True)
         hide = st.multiselect(
             "Hide in the lesson link",
@@ -82,7 +81,7 @@ def render_share_panel(view: str) -> None:
         )
         if hide:
             st.caption("Lesson link (the chosen controls are fixed and hidden):")
-            lesson = urlstate.share_params(view=view, hide=tuple(hide), view_params=VIEW_PARAMS)
+            lesson = urlstate.share_params(view=view, hide=tuple(hide))
             st.code(urlstate.share_url(lesson), language=None, wrap_lines=True)
 
 
@@ -92,3 +91,7 @@ def render_presentation_controls() -> bool:
     if big:
         st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
     return big
+
+
+# The presentation controls a link holds (collected from this module's top-level specs).
+PRESENTATION_SPECS = specs_in(globals())

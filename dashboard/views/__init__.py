@@ -2,7 +2,17 @@
 
 ``VIEWS`` is the registry the app's view switcher shows, in order: a view is a
 title and a function of no arguments. Add a view by adding one entry here.
+
+A view's URL-bound widgets are specs (``dashboard.specs``) declared at module level
+in its module and drawn with their ``render``; ``VIEW_SPECS`` collects them from
+every module of this package, so the link checker and the share link know them
+without a hand-kept list.
 """
+
+import importlib
+import pkgutil
+
+from dashboard.specs import Choice, specs_in
 
 from .closed_form import closed_form_page
 from .convergence import convergence_page
@@ -28,18 +38,25 @@ VIEWS = {
     "Geometry": geometry_page,
 }
 
-# Widgets inside the views that are bound to the URL too (Streamlit checks their values itself).
-VIEW_PARAMS = frozenset(
-    {"slice", "ax1", "ax2", "cam", "eye", "up", "center",
-     "anim", "anim_clock", "anim3d", "stepmode", "step_run", "step_t",
-     "cost_nmax", "cost_kmax", "cost_epochs", "gen_k", "gen_noise", "gen_ridge", "gen_seeds",
-     "geo_exact", "geo_seed", "geo_steps", "mb_batch", "mb_count", "mb_lr", "mb_seed",
-     "min_n", "min_seed", "min_starts", "min_batch", "min_collinear"}
-)  # fmt: skip
+VIEW = Choice("view", "View", tuple(VIEWS), "Landscape", "Which picture to show.", "segmented", str)
+
+
+def _view_specs() -> dict:
+    specs = {VIEW.key: VIEW}
+    for module in pkgutil.iter_modules(__path__, __name__ + "."):
+        for spec in specs_in(vars(importlib.import_module(module.name))).values():
+            if specs.setdefault(spec.key, spec) is not spec:
+                raise ValueError(f"two view widgets share the URL key {spec.key!r}")
+    return specs
+
+
+# Every widget inside the views that is bound to the URL, by key (and the view switcher).
+VIEW_SPECS = _view_specs()
 
 __all__ = [
+    "VIEW",
     "VIEWS",
-    "VIEW_PARAMS",
+    "VIEW_SPECS",
     "closed_form_page",
     "convergence_page",
     "cost_page",

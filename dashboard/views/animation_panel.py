@@ -22,11 +22,39 @@ from dashboard.figures.animation import (
     build_animated_surface_figure,
     build_step_figure,
 )
+from dashboard.settings import MAX_STEPS
+from dashboard.specs import Choice, Flag, Number
 
 from .common import is_dark, path_specs
 
 CONTEXT_STEPS = 15  # iterates drawn faintly on each side of the step shown
 CLOCK_NAMES = {"step": "steps", "epoch": "epochs (passes over the data)"}
+
+# The panel's URL-bound widgets (collected by dashboard.views for the link checker and the share link).
+PLAY = Flag(
+    "anim",
+    "Play the paths",
+    False,
+    "An animation that runs in your browser: play, pause, or drag the slider.",
+)
+STEPPING = Flag(
+    "stepmode",
+    "Step through one run",
+    False,
+    "One update at a time, with the step taken, the full gradient and (batch 1) the data point.",
+)
+CLOCK = Choice(
+    "anim_clock",
+    "Slider counts",
+    tuple(CLOCK_NAMES),
+    "step",
+    "Epochs put runs with different batch sizes side by side at equal cost (samples touched).",
+    widget="segmented",
+    fmt=CLOCK_NAMES.__getitem__,
+)
+ALSO_3D = Flag("anim3d", "Also on the 3D surface", False, "", widget="checkbox")
+STEP_RUN = Choice("step_run", "Run", None, 0, "", widget="selectbox")  # options: the runs on screen
+STEP_T = Number("step_t", "Step t (from wₜ to wₜ₊₁)", 0, MAX_STEPS, 0, 1, "", integer=True)
 
 
 @dataclass(frozen=True)
@@ -47,22 +75,8 @@ def _only(key: str, other: str) -> None:
 def render_play_and_step(result, slice_, *, projected: bool, camera: dict) -> PlayAndStep:
     """The "Play the paths" and "Step through one run" switches and their controls; what to draw."""
     c1, c2 = st.columns(2)
-    play = c1.toggle(
-        "Play the paths",
-        key="anim",
-        bind="query-params",
-        on_change=_only,
-        args=("anim", "stepmode"),
-        help="An animation that runs in your browser: play, pause, or drag the slider.",
-    )
-    stepping = c2.toggle(
-        "Step through one run",
-        key="stepmode",
-        bind="query-params",
-        on_change=_only,
-        args=("stepmode", "anim"),
-        help="One update at a time, with the step taken, the full gradient and (batch 1) the data point.",
-    )
+    play = PLAY.render(c1, on_change=_only, args=("anim", "stepmode"))
+    stepping = STEPPING.render(c2, on_change=_only, args=("stepmode", "anim"))
     if play:
         return _animation(result, slice_, projected, camera)
     if stepping:
@@ -75,17 +89,7 @@ def _animation(result, slice_, projected: bool, camera: dict) -> PlayAndStep:
     w_star = result.problem.w_star
     dark = is_dark()
     c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
-    clock = c1.segmented_control(
-        "Slider counts",
-        list(CLOCK_NAMES),
-        default="step",
-        format_func=CLOCK_NAMES.__getitem__,
-        key="anim_clock",
-        bind="query-params",
-        help="Epochs put runs with different batch sizes side by side at equal cost (samples touched).",
-    )
-    also_3d = c2.checkbox("Also on the 3D surface", key="anim3d", bind="query-params")
-    clock = clock or "step"
+    clock, also_3d = CLOCK.render(c1), ALSO_3D.render(c2)
     contour = build_animated_contour_figure(
         slice_, specs, w_star, projected=projected, clock=clock, dark=dark
     )
@@ -115,9 +119,7 @@ def _stepper(result, slice_, projected: bool) -> PlayAndStep:
     problem = result.problem
     specs = path_specs(result)
     c1, c2 = st.columns([2, 3], vertical_alignment="bottom")
-    i = c1.selectbox(
-        "Run", range(len(specs)), format_func=lambda j: specs[j].label, key="step_run", bind="query-params"
-    )
+    i = STEP_RUN.render(c1, options=range(len(specs)), fmt=lambda j: specs[j].label)
     spec = specs[int(i or 0)]
     traj = spec.trajectory
     if traj.record_every != 1:
@@ -143,7 +145,7 @@ def _stepper(result, slice_, projected: bool) -> PlayAndStep:
                 "", icon=":material/chevron_left:", key="step_prev", help="Previous step",
                 on_click=_shift_step, args=(-1, last),
             )  # fmt: skip
-            t = b2.slider("Step t (from wₜ to wₜ₊₁)", 0, last, key="step_t", bind="query-params")
+            t = STEP_T.render(b2, hi=last)
             b3.button(
                 "", icon=":material/chevron_right:", key="step_next", help="Next step",
                 on_click=_shift_step, args=(1, last),

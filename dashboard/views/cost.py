@@ -9,6 +9,7 @@ import streamlit as st
 from core import crossover, fit_cost_model, predicted_seconds
 from dashboard import compute_scaling as cs
 from dashboard.figures.scaling import build_cost_figure
+from dashboard.specs import Choice
 from dashboard.state import current
 
 from .common import show_chart
@@ -21,6 +22,16 @@ N_FIXED_MAX = 5_000  # samples while K grows
 REPEATS = 3  # best of
 POINTS = 6  # sizes per sweep
 RESULT = "_cost_result"  # session key of the last measurement: (sizes, timings)
+
+N_MAX = Choice("cost_nmax", "Largest N", N_MAX_CHOICES, 50_000, "Samples at the end of the N sweep.")
+K_MAX = Choice("cost_kmax", "Largest K", K_MAX_CHOICES, 200, "Features at the end of the K sweep.")
+EPOCHS = Choice(
+    "cost_epochs",
+    "SGD epochs to compare",
+    EPOCH_CHOICES,
+    10,
+    "SGD rarely converges in one pass: the closed form is compared with this many epochs.",
+)
 
 
 def sweep_sizes(n_max: int, k_max: int) -> tuple[list[tuple[int, int]], int, int]:
@@ -36,30 +47,7 @@ def sweep_sizes(n_max: int, k_max: int) -> tuple[list[tuple[int, int]], int, int
 
 def _controls() -> tuple[int, int, int, bool]:
     c1, c2, c3, c4 = st.columns([3, 3, 3, 1])
-    n_max = c1.select_slider(
-        "Largest N",
-        N_MAX_CHOICES,
-        value=50_000,
-        key="cost_nmax",
-        bind="query-params",
-        help="Samples at the end of the N sweep.",
-    )
-    k_max = c2.select_slider(
-        "Largest K",
-        K_MAX_CHOICES,
-        value=200,
-        key="cost_kmax",
-        bind="query-params",
-        help="Features at the end of the K sweep.",
-    )
-    epochs = c3.select_slider(
-        "SGD epochs to compare",
-        EPOCH_CHOICES,
-        value=10,
-        key="cost_epochs",
-        bind="query-params",
-        help="SGD rarely converges in one pass: the closed form is compared with this many epochs.",
-    )
+    n_max, k_max, epochs = N_MAX.render(c1), K_MAX.render(c2), EPOCHS.render(c3)
     c4.write("")  # align the button with the sliders
     pressed = c4.button(
         "Measure", key="cost_measure", type="primary", help="Time every method on this server."

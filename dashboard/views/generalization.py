@@ -11,6 +11,7 @@ import streamlit as st
 from core import min_norm_risk, sample_sizes_for_gammas
 from dashboard import compute_scaling as cs
 from dashboard.figures.scaling import build_double_descent_figure
+from dashboard.specs import Choice, Number
 from dashboard.state import current
 
 from .common import show_chart
@@ -24,45 +25,17 @@ CHECK_GAMMAS = (0.25, 0.5, 2.0, 4.0)  # where the measured curve is compared wit
 GAMMAS = np.unique(np.concatenate([np.geomspace(0.1, 10.0, 21), [*CHECK_GAMMAS, 1.0]]))
 SIGNAL = 1.0  # r² = ‖w_true‖²
 
+FEATURES = Choice("gen_k", "Features K", K_CHOICES, 40, "Fixed; N sweeps from 10K down to K/10.")
+NOISE = Number("gen_noise", "Noise variance σ²", 0.0, 2.0, 0.5, 0.1, "Variance of ε in y = xᵀw + ε.")
+SEEDS = Number(
+    "gen_seeds", "Seeds", 2, 60, 12, 1, "Independent datasets per N; more gives narrower bands.", integer=True
+)
+RIDGE = Choice("gen_ridge", "Ridge λ", RIDGE_CHOICES, 0.1, "Penalty (λ/2)‖w‖² added to the loss.")
+
 
 def _controls() -> tuple[int, float, int, float]:
     c1, c2, c3, c4 = st.columns(4)
-    k = c1.select_slider(
-        "Features K",
-        K_CHOICES,
-        value=40,
-        key="gen_k",
-        bind="query-params",
-        help="Fixed; N sweeps from 10K down to K/10.",
-    )
-    noise = c2.slider(
-        "Noise variance σ²",
-        0.0,
-        2.0,
-        0.5,
-        0.1,
-        key="gen_noise",
-        bind="query-params",
-        help="Variance of ε in y = xᵀw + ε.",
-    )
-    seeds = c3.slider(
-        "Seeds",
-        2,
-        60,
-        12,
-        1,
-        key="gen_seeds",
-        bind="query-params",
-        help="Independent datasets per N; more gives narrower bands.",
-    )
-    ridge = c4.select_slider(
-        "Ridge λ",
-        RIDGE_CHOICES,
-        value=0.1,
-        key="gen_ridge",
-        bind="query-params",
-        help="Penalty (λ/2)‖w‖² added to the loss.",
-    )
+    k, noise, seeds, ridge = FEATURES.render(c1), NOISE.render(c2), SEEDS.render(c3), RIDGE.render(c4)
     return int(k), float(noise), int(seeds), float(ridge)
 
 

@@ -25,11 +25,16 @@ from dashboard.figures.geometry import (
     build_eigenbasis_figure,
     build_per_direction_figure,
 )
+from dashboard.specs import Flag, Number
 from dashboard.state import current
 
 from .common import show_chart
 
 MAX_DRAWN_STEPS = 400  # recorded iterates drawn per curve
+
+EXACT = Flag("geo_exact", "y in the plane (exact fit)", False, "Choose y = Xw for some w: the residual is 0.")
+SEED = Number("geo_seed", "Seed", 0, 10_000, 0, 1, "Another X and y.", integer=True, widget="number_input")
+STEPS = Number("geo_steps", "GD steps", 1, 60, 12, 1, "Gradient-descent steps from w = 0.", integer=True)
 
 
 def _plain_gd(trajectory) -> float | None:
@@ -49,26 +54,7 @@ def _column_space_part() -> None:
         "Gradient descent's predictions ŷ_t = Xw_t never leave the plane; they walk toward ŷ. Drag to rotate."
     )
     c1, c2, c3 = st.columns([2, 1, 2])
-    exact = c1.toggle(
-        "y in the plane (exact fit)",
-        False,
-        key="geo_exact",
-        bind="query-params",
-        help="Choose y = Xw for some w: the residual is 0.",
-    )
-    seed = c2.number_input(
-        "Seed", 0, 10_000, 0, 1, key="geo_seed", bind="query-params", help="Another X and y."
-    )
-    steps = c3.slider(
-        "GD steps",
-        1,
-        60,
-        12,
-        1,
-        key="geo_steps",
-        bind="query-params",
-        help="Gradient-descent steps from w = 0.",
-    )
+    exact, seed, steps = EXACT.render(c1), SEED.render(c2), STEPS.render(c3)
     try:
         X, y = make_column_space_example(exact_fit=bool(exact), seed=int(seed))
         pic = column_space_picture(X, y)

@@ -19,6 +19,7 @@ from dashboard import camera
 from dashboard.chart import Panel, render_chart
 from dashboard.figures import build_contour_figure, build_loss_curve_figure, build_surface_figure
 from dashboard.lab import start_point
+from dashboard.specs import Choice
 from dashboard.state import current
 
 from .animation_panel import PlayAndStep, render_play_and_step
@@ -29,25 +30,29 @@ SNAP = 8  # the view grows in eighths of its natural frame, so new paths rarely 
 SURFACE_ALT = "3D loss surface with optimizer paths and the closed-form minimizer"
 CONTOUR_ALT = "Contour plot of the loss with optimizer paths and the closed-form minimizer"
 
+# The view's URL parameters (collected by dashboard.views for the link checker and the share link).
+SLICE = Choice(
+    "slice",
+    "Slice through w* along",
+    ("coordinates", "eigen"),
+    "coordinates",
+    "With more than two parameters the surface is an exact 2D slice of the loss through w*.",
+    widget="radio",
+    fmt=lambda m: "two coordinates" if m == "coordinates" else "most / least curved directions",
+)
+AXIS_1 = Choice("ax1", "Horizontal axis", None, 0, "", widget="selectbox")  # options: the parameters
+AXIS_2 = Choice("ax2", "Depth axis", None, 1, "", widget="selectbox")
+EYE, UP, CENTER, CAMERA_PRESET = camera.EYE, camera.UP, camera.CENTER, camera.PRESET  # written by code
+
 
 def _slice_controls(names: tuple[str, ...]) -> tuple[str, tuple[int, int]]:
     c1, c2, c3 = st.columns([2, 1, 1])
-    mode = c1.radio(
-        "Slice through w* along",
-        ("coordinates", "eigen"),
-        format_func=lambda m: "two coordinates" if m == "coordinates" else "most / least curved directions",
-        horizontal=True,
-        key="slice",
-        bind="query-params",
-        help="With more than two parameters the surface is an exact 2D slice of the loss through w*.",
-    )
+    mode = SLICE.render(c1)
     if mode != "coordinates":
         return mode, (0, 1)
-    i = c2.selectbox(
-        "Horizontal axis", range(len(names)), 0, format_func=names.__getitem__, key="ax1", bind="query-params"
-    )
+    i = AXIS_1.render(c2, options=range(len(names)), fmt=names.__getitem__)
     others = [j for j in range(len(names)) if j != i]
-    j = c3.selectbox("Depth axis", others, 0, format_func=names.__getitem__, key="ax2", bind="query-params")
+    j = AXIS_2.render(c3, options=others, default=others[0], fmt=names.__getitem__)
     return mode, (int(i), int(j))
 
 

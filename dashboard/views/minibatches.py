@@ -15,6 +15,7 @@ from dashboard.figures.scaling import (
     build_spread_figure,
     ellipse_through,
 )
+from dashboard.specs import Choice, Number
 from dashboard.state import current
 
 from .common import show_chart
@@ -28,6 +29,26 @@ SPREAD_WORK = 4e8  # cap on Σ batches × B·K² (the SVD flops) of the spread e
 MAX_SPREAD_BATCH = 2000
 MAX_STEPS = 50_000  # SGD steps per noise-ball run
 BALL_ROWS = 20_000  # rows the noise-ball runs use at most (whole epochs must stay short)
+
+BATCH = Choice(
+    "mb_batch",
+    "Batch size B",
+    BATCH_CHOICES,
+    10,
+    "Rows in each random minibatch (drawn without replacement).",
+)
+COUNT = Number(
+    "mb_count", "Batches drawn", 5, 100, 30, 5, "How many random batches' minimizers to show.", integer=True
+)
+# The link holds the fraction of the limit, which does not depend on the data; the rate is in the help.
+RATE = Choice(
+    "mb_lr",
+    "SGD learning rate η / (2/λ_max)",
+    RATE_FRACTIONS,
+    0.05,
+    "For the noise ball, as a fraction of 2/λ_max, where full-batch GD turns unstable.",
+)
+SEED = Number("mb_seed", "Seed", 0, 10_000, 0, 1, "Which random batches are drawn.", True, "number_input")
 
 
 def _spread_sizes(n: int, p: int) -> tuple[int, ...]:
@@ -61,37 +82,11 @@ def _ball_grid(loss, cloud, radius) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
 def _controls(crit: float, n: int) -> tuple[int, int, float, int]:
     c1, c2, c3, c4 = st.columns([3, 2, 3, 1])
-    b = c1.select_slider(
-        "Batch size B",
-        BATCH_CHOICES,
-        value=10,
-        key="mb_batch",
-        bind="query-params",
-        help="Rows in each random minibatch (drawn without replacement).",
+    b, count = BATCH.render(c1), COUNT.render(c2)
+    frac = RATE.render(
+        c3, help=f"For the noise ball: η = this fraction × 2/λ_max, and here 2/λ_max = {crit:.3g}."
     )
-    count = c2.slider(
-        "Batches drawn",
-        5,
-        100,
-        30,
-        5,
-        key="mb_count",
-        bind="query-params",
-        help="How many random batches' minimizers to show.",
-    )
-    frac = c3.select_slider(
-        "SGD learning rate η",
-        RATE_FRACTIONS,
-        value=0.05,
-        format_func=lambda f: f"{f * crit:.3g}",
-        key="mb_lr",
-        bind="query-params",
-        help=f"For the noise ball; as a fraction of 2/λ_max = {crit:.3g}, where full-batch GD turns "
-        f"unstable.",
-    )
-    seed = c4.number_input(
-        "Seed", 0, 10_000, 0, 1, key="mb_seed", bind="query-params", help="Which random batches are drawn."
-    )
+    seed = SEED.render(c4)
     return min(int(b), n), int(count), float(frac) * crit, int(seed)
 
 

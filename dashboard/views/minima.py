@@ -15,6 +15,7 @@ from dashboard.figures.minima import (
     build_valley_contour_figure,
     build_valley_surface_figure,
 )
+from dashboard.specs import Choice, Flag, Number
 from dashboard.state import current
 
 from .common import show_chart
@@ -27,6 +28,17 @@ LEARNING_RATE = 0.3  # core's default for the tanh unit: stable for x ~ N(0, 1)
 GD_EPOCHS = 600
 SGD_STEPS = 3000  # total steps of an SGD run (epochs adapt to N / B)
 DRAWN_POINTS = 150  # recorded points per path
+
+COLLINEAR = Flag(
+    "min_collinear",
+    "Make the two features collinear (x₂ = −x₁)",
+    False,
+    "Two collinear columns make XᵀX singular: the bowl becomes a valley. (So does N < K.)",
+)
+SAMPLES = Choice("min_n", "Samples N", N_CHOICES, 50, "Data points (x, y) the tanh unit is fitted to.")
+SEED = Number("min_seed", "Seed", 0, 10_000, 0, 1, "Which data and which starts.", True, "number_input")
+STARTS = Number("min_starts", "Starts", 2, 16, 8, 1, "Random starting points of descent.", integer=True)
+BATCH = Choice("min_batch", "Batch size", BATCH_CHOICES, "full", "full: gradient descent; else SGD.")
 
 RIGHT_AND_WRONG = "\n".join(
     " | ".join(cells)
@@ -65,13 +77,7 @@ def _least_squares_part(problem) -> None:
             icon=":material/info:",
         )
         return
-    collinear = st.toggle(
-        "Make the two features collinear (x₂ = −x₁)",
-        False,
-        key="min_collinear",
-        bind="query-params",
-        help="Two collinear columns make XᵀX singular: the bowl becomes a valley. (So does N < K.)",
-    )
+    collinear = COLLINEAR.render()
     X2 = np.array(problem.X[:, :2], dtype=float)
     if collinear:
         X2[:, 1] = -X2[:, 0]  # the same measurement, sign flipped: XᵀX has rank 1
@@ -133,35 +139,7 @@ def _least_squares_part(problem) -> None:
 
 def _tanh_controls() -> tuple[int, int, int, int | None]:
     c1, c2, c3, c4 = st.columns(4)
-    n = c1.select_slider(
-        "Samples N",
-        N_CHOICES,
-        value=50,
-        key="min_n",
-        bind="query-params",
-        help="Data points (x, y) the tanh unit is fitted to.",
-    )
-    seed = c2.number_input(
-        "Seed", 0, 10_000, 0, 1, key="min_seed", bind="query-params", help="Which data and which starts."
-    )
-    starts = c3.slider(
-        "Starts",
-        2,
-        16,
-        8,
-        1,
-        key="min_starts",
-        bind="query-params",
-        help="Random starting points of descent.",
-    )
-    batch = c4.select_slider(
-        "Batch size",
-        BATCH_CHOICES,
-        value="full",
-        key="min_batch",
-        bind="query-params",
-        help="full: gradient descent; else SGD.",
-    )
+    n, seed, starts, batch = SAMPLES.render(c1), SEED.render(c2), STARTS.render(c3), BATCH.render(c4)
     return int(n), int(seed), int(starts), (None if batch == "full" else int(batch))
 
 

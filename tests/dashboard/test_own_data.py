@@ -114,3 +114,31 @@ def test_hostile_column_names_are_shown_as_inert_text():
     assert at.multiselect(key="feats").value == ["<img src=x onerror=alert(1)>"]
     drawn = str(figures(at))
     assert "‹img src=x onerror=alert(1)›" in drawn and "<img" not in drawn
+
+
+def test_a_new_upload_gets_its_own_target_and_features():
+    at = _upload(
+        open_app(src="upload", view="Closed form"), b"a,b,y\n1,5,2\n2,3,4\n3,8,7\n4,1,8\n5,6,11\n", "one.csv"
+    )
+    assert at.multiselect(key="feats").value == ["a"]
+    at.multiselect(key="feats").set_value(["a", "b"]).run()
+    at.selectbox(key="target").set_value("a").run()
+    assert not at.exception, at.exception
+    other = b"x1,x2,y\n1,0.5,2.1\n2,0.1,3.9\n3,0.7,6.2\n4,0.2,7.8\n5,0.9,10.1\n6,0.3,12.2\n"
+    at = _upload(at, other, "two.csv")
+    assert not at.error, [e.value for e in at.error]  # was: "Choose at least one feature column."
+    assert at.selectbox(key="target").value == "y"
+    assert at.multiselect(key="feats").value == ["x1"]
+    assert at.metric, "the new file is fitted"
+    assert "feats" not in at.query_params and "target" not in at.query_params  # defaults stay out of the link
+
+
+def test_a_linked_target_and_features_apply_to_the_first_file_only():
+    content = b"a,b,c,y\n1,5,2,1\n2,3,4,3\n3,8,7,2\n4,1,8,5\n5,6,11,4\n6,2,3,8\n"
+    at = _upload(open_app(src="upload", view="Closed form", target="c", feats="a,b"), content, "one.csv")
+    assert at.selectbox(key="target").value == "c"
+    assert at.multiselect(key="feats").value == ["a", "b"]
+    assert at.query_params["feats"] == "a,b"  # a choice that is not the default stays in the link
+    at = _upload(at, content.replace(b"a,b,c,y", b"p,q,r,s"), "two.csv")
+    assert at.selectbox(key="target").value == "s"
+    assert at.multiselect(key="feats").value == ["p"]
