@@ -398,8 +398,10 @@ def _animate(base, slice_, paths, *, max_frames, clock, max_points, dark, title,
     ]
     labels_text = [_frame_label(t, clock) for t in times]
     ms = FRAME_MS_3D if three_d else FRAME_MS
+    base_layout = base.layout.to_plotly_json()
+    base_layout.pop("transition", None)  # frames move the paths; a tween on top would fight them
     layout = merge(
-        base.layout.to_plotly_json(),
+        base_layout,
         {
             "title": {"text": title},
             "height": ANIMATED_HEIGHT,

@@ -124,10 +124,31 @@ function newGroup(parent) {
   return group;
 }
 
+// A layout's transition (paths gliding to their new place) only between figures of the same
+// make: plotly.js tweens marker by marker, and a trace that appears, vanishes or changes type
+// mid-tween is drawn from garbage (invalid SVG arcs in the console).
+const BYTES = { f8: 8, f4: 4, i4: 4, u4: 4, i2: 2, u2: 2, i1: 1, u1: 1, u1c: 1 };
+
+function count(v) {
+  // Points in a trace's x: a plain or typed array, or plotly's {dtype, bdata} before decoding.
+  if (!v) return 0;
+  if (v.length !== undefined) return v.length;
+  if (v.bdata === undefined) return -1;
+  const pad = v.bdata.endsWith("==") ? 2 : v.bdata.endsWith("=") ? 1 : 0;
+  return ((v.bdata.length * 3) / 4 - pad) / (BYTES[v.dtype] || 1);
+}
+
+function sameMake(gd, traces, frames) {
+  const old = gd.data || [];
+  return !frames && !gd._transitionData?._frames?.length && old.length === traces.length
+    && old.every((t, i) => t.type === traces[i].type && count(t.x) === count(traces[i].x));
+}
+
 async function drawPanel(Plotly, panel, spec, traces, args) {
   const { gd } = panel;
   gd.setAttribute("aria-label", spec.alt || "chart");
   applyCamera(panel, spec.layout);
+  if (spec.layout.transition && !(panel.plotted && sameMake(gd, traces, spec.frames))) delete spec.layout.transition;
   const figure = { data: traces, layout: spec.layout, config: spec.config };
   if (spec.frames) figure.frames = spec.frames;
   if (!panel.plotted) {
