@@ -145,11 +145,11 @@ def test_new_sample_and_a_view_widget_are_in_the_address_bar(app_page, new_page,
 
     ui.control(page, "view").get_by_role("radio", name="Landscape", exact=True).click()
     app_page.wait_idle()
-    ui.control(page, "anim").get_by_role("checkbox").click()  # the animation's switch, a view widget
+    ui.control(page, "anim").locator("label").first.click()  # the animation's switch, a view widget
     app_page.wait_idle()
     assert _query(page.url).get("anim") == "true", page.url
     other = _open_fresh(new_page, page.url)
-    assert ui.control(other.page, "anim").get_by_role("checkbox").is_checked()
+    assert ui.control(other.page, "anim").locator("input").is_checked()
     assert other.problems == []
 
 
