@@ -14,6 +14,7 @@ from .landscape import landscape_page
 from .math import math_page
 from .minibatches import minibatches_page
 from .minima import minima_page
+from .spectrum import spectrum_page
 
 VIEWS = {
     "Landscape": landscape_page,
@@ -26,6 +27,7 @@ VIEWS = {
     "Cost": cost_page,
     "Minima": minima_page,
     "Geometry": geometry_page,
+    "Spectrum": spectrum_page,
 }
 
 # Widgets inside the views that are bound to the URL too (Streamlit checks their values itself).
@@ -33,7 +35,7 @@ VIEW_PARAMS = frozenset(
     {"slice", "ax1", "ax2", "cam", "anim", "anim_clock", "anim3d", "stepmode", "step_run", "step_t",
      "cost_nmax", "cost_kmax", "cost_epochs", "gen_k", "gen_noise", "gen_ridge", "gen_seeds",
      "geo_exact", "geo_seed", "geo_steps", "mb_batch", "mb_count", "mb_lr", "mb_seed",
-     "min_n", "min_seed", "min_starts", "min_batch", "min_collinear"}
+     "min_n", "min_seed", "min_starts", "min_batch", "min_collinear", "spec_t", "spec_run"}
 )  # fmt: skip
 
 __all__ = [
@@ -49,4 +51,5 @@ __all__ = [
     "math_page",
     "minibatches_page",
     "minima_page",
+    "spectrum_page",
 ]
