@@ -140,7 +140,7 @@ PRESETS: dict[str, Preset] = {
         "Ten features whose curvatures σ²/N run from 0.0049 to 5.7. Gradient descent starts at w = 0 with "
         "η = 0.1 (solid line); its ridge twin, λ = 1/(ηt), is dashed. With the step slider at t = 30 (where "
         "it starts), λ = 0.333: both keep the strong directions and hold back the weak ones (GD is past "
-        "halfway along 5 of the 10), their filters differ by at most 0.20 on any direction, and their "
+        "halfway along 5 of the 10), their filters differ by at most 0.204 on any direction, and their "
         "weights by 7% of ‖w*‖. Drag t to 1,000 (λ = 0.01): 9 of the 10 directions are then past halfway. "
         "Stopping early is choosing a ridge penalty.",
         {

@@ -31,6 +31,7 @@ METHOD_STYLE = {  # digits-lost lines
     "qr": ("QR of X", OKABE_ITO["blue"], 1),
     "svd": ("SVD of X", OKABE_ITO["bluish_green"], 1),
 }
+LEGEND_ROW = 32  # px per legend entry: on a narrow screen (or the projector) each gets its own row
 DIVERGED_COLOR = "#c9c9c9"
 DIVERGED_COLOR_DARK = "#4a4a4a"
 PICK_LABEL = "click to set"
@@ -73,6 +74,15 @@ def sigma_grid(singular_values) -> np.ndarray:
     if s.size == 0:
         return np.geomspace(1e-3, 1e3, CURVE_POINTS)
     return np.geomspace(s.min() / SIGMA_MARGIN_LOW, s.max() * SIGMA_MARGIN_HIGH, CURVE_POINTS)
+
+
+def height_for(base: int, legend_entries: int) -> int:
+    """Figure height leaving ``base`` px for the plot whatever the legend below it needs.
+
+    Plotly makes room for a legend by shrinking the plot: with many entries on a narrow
+    screen the plot itself would shrink to a sliver.
+    """
+    return base + LEGEND_ROW * max(0, legend_entries - 2)
 
 
 def _shown(phi: np.ndarray) -> np.ndarray:
@@ -175,10 +185,10 @@ def build_filter_figure(
         }
     )
     layout = {
-        "height": FIGURE_HEIGHT,
+        "height": height_for(FIGURE_HEIGHT, len(specs) + 1),
         "xaxis": {**LOG_AXIS, "title": {"text": "singular value σ of X (log scale)"}},
         "yaxis": {"title": {"text": "filter factor φ (kept fraction)"}, "zeroline": True},
-        "legend": {**LEGEND_BELOW, "y": -0.2},
+        "legend": {**LEGEND_BELOW, "y": -0.28},
         "margin": {"b": 150},
         "hovermode": "closest",
     }
@@ -350,19 +360,19 @@ def build_phase_figure(
             }
         )
     layout = {
-        "height": FIGURE_HEIGHT + 40,
+        "height": height_for(FIGURE_HEIGHT + 40, 3 + len(points)),
         "xaxis": {
             **LOG_AXIS,
             "title": {"text": "learning rate η (log scale)"},
             "range": [float(np.log10(eta[0])), float(np.log10(eta[-1]))],
         },
-        "yaxis": {"title": {"text": "momentum β"}, "range": [float(beta[0]) - 0.03, float(beta[-1]) + 0.01]},
-        "legend": {**LEGEND_BELOW, "y": -0.2},
+        "yaxis": {"title": {"text": "momentum β"}, "range": [float(beta[0]) - 0.05, float(beta[-1]) + 0.01]},
+        "legend": {**LEGEND_BELOW, "y": -0.28},
         "margin": {"b": 150},
         "hovermode": "closest",
         "clickmode": "event+select",
     }
-    return make_figure(traces, layout, title="Heavy ball on your data: how fast for each (η, β)", dark=dark)
+    return make_figure(traces, layout, title="Heavy ball on your data: speed at each (η, β)", dark=dark)
 
 
 def _pick_grid(rates: MomentumRateMap, learning_rates, momenta) -> dict | None:
@@ -505,7 +515,7 @@ def build_digits_figure(
         "height": FIGURE_HEIGHT,
         "xaxis": {**LOG_AXIS, "title": {"text": "condition number κ(X) (log scale)"}},
         "yaxis": {"title": {"text": "digits of w lost (of ~16)"}, "range": [0, 16.5], "dtick": 2},
-        "legend": {**LEGEND_BELOW, "y": -0.2},
+        "legend": {**LEGEND_BELOW, "y": -0.28},
         "margin": {"b": 150},
         "shapes": shapes,
         "annotations": annotations,

@@ -57,7 +57,7 @@ def _rate_map(key, lo: float, hi: float, _loss) -> core.MomentumRateMap:
     return core.momentum_rate_map(_loss, learning_rates=np.geomspace(lo, hi, 160))
 
 
-@st.cache_resource(max_entries=1, ttl=TTL, show_spinner="Solving 375 small problems exactly ...")
+@st.cache_resource(max_entries=1, ttl=TTL, show_spinner="Solving 125 test problems exactly ...")
 def _digits() -> core.DigitsLost:
     return core.digits_lost()
 
@@ -146,6 +146,8 @@ def selectable_chart(fig, *, key: str, alt: str, enabled: bool) -> None:
     if st.session_state.get("big"):
         base = (fig.layout.font.size or 14) * PROJECTOR_SCALE
         fig.update_layout(font_size=base, legend_font_size=base)
+        if fig.layout.title.font.size:
+            fig.update_layout(title_font_size=fig.layout.title.font.size * PROJECTOR_SCALE)
     if not enabled:
         st.plotly_chart(fig, key=key, theme=None, alt=alt)
         return
@@ -256,7 +258,7 @@ def _filter_part(result, spectrum: core.FilterFactors) -> None:
         "data's directions.",
     )
     c[2].metric(
-        "GD past halfway",
+        "GD past ½",
         f"{int(np.count_nonzero(gd > 0.5))} of {spectrum.rank}",
         help=f"Directions along which {label} has covered more than half the way (φ > ½) after t steps.",
     )
@@ -380,7 +382,7 @@ def _phase_numbers(result, rates: core.MomentumRateMap, runs) -> None:
         help="(√κ − 1)/(√κ + 1): the error shrinks by this factor each step.",
     )
     c[3].metric(
-        "best rate, β = 0",
+        "GD's best",
         format_rate(theory.optimal_rate),
         help="Plain gradient descent (the bottom edge), at its best η = 2/(λ_max + λ_min): (κ − 1)/(κ + 1).",
     )
@@ -388,7 +390,7 @@ def _phase_numbers(result, rates: core.MomentumRateMap, runs) -> None:
         rate = float(rates.rate_at(run.learning_rate, run_momentum(run)))
         if rate >= 1:
             st.caption(
-                f"Run {i + 1} ({run_label(i, run).split(': ', 1)[1]}): diverges (rate {rate:.4g} ≥ 1)."
+                f"Run {i + 1} ({run_label(i, run).split(': ', 1)[1]}): diverges (rate {rate:.3g} ≥ 1)."
             )
         else:
             per_digit = float(steps_per_digit(rate))

@@ -94,12 +94,13 @@ def test_filter_numbers_match_an_svd_of_the_data():
     ridge = s**2 / (s**2 + n / (eta * t))
     assert metric(at, "ridge twin λ") == f"{1 / (eta * t):.3g}"
     assert metric(at, "largest gap") == f"{np.max(np.abs(gd - ridge)):.3f}"
-    assert metric(at, "GD past halfway") == f"{np.count_nonzero(gd > 0.5)} of {s.size}"
+    assert metric(at, "GD past ½") == f"{np.count_nonzero(gd > 0.5)} of {s.size}"
     fig = figures(at)[0]
     run = next(tr for tr in fig["data"] if tr["name"].startswith("Run 1") and tr["mode"] == "markers")
     np.testing.assert_allclose(run["x"], s, rtol=1e-12)
     np.testing.assert_allclose(run["y"], gd, rtol=1e-12)
     twin = next(tr for tr in fig["data"] if tr["name"].startswith("ridge") and tr["mode"] == "markers")
+    assert twin["name"] == f"ridge λ = 1/(ηt) = {1 / (eta * t):.3g} (twin of Run 1)"
     np.testing.assert_allclose(twin["y"], ridge, rtol=1e-12)
     assert "Run 2" in captions(at) and "minibatches" in captions(at)  # SGD batch 10: not a filter
 
@@ -113,11 +114,13 @@ def test_phase_numbers_match_the_eigenvalues_and_roots():
     assert metric(at, "η* (fastest)") == f"{4 / (np.sqrt(hi) + np.sqrt(lo)) ** 2:.3g}"
     assert metric(at, "β* (fastest)") == f"{((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2:.3g}"
     assert metric(at, "rate at ★") == f"{(np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1):.3g}"
-    assert metric(at, "best rate, β = 0") == f"{(kappa - 1) / (kappa + 1):.3g}"
+    assert metric(at, "GD's best") == f"{(kappa - 1) / (kappa + 1):.3g}"
     rate = max(abs(1 - 0.3 * lam))  # Run 1: GD η = 0.3
     steps = math.log(10) / -math.log(rate)
     assert f"rate {rate:.3g} per step, about {steps:,.0f} steps for 10× less error" in captions(at)
-    assert f"λ_min = {lo:.3g} … λ_max = {hi:.3g}" in captions(at)
+    assert f"λ_min = {lo:.3g} … λ_max = {hi:.3g}, κ = λ_max/λ_min = {kappa:.3g}" in captions(at)
+    star = next(tr for tr in figures(at)[1]["data"] if tr["name"].startswith("fastest"))
+    assert star["name"] == f"fastest: rate {(np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1):.3g} per step"
 
 
 def test_a_momentum_runs_rate_is_the_largest_root():
@@ -132,7 +135,7 @@ def test_the_digits_caption_uses_the_datas_condition_number():
     at = open_app(view=VIEW)
     kappa = np.linalg.cond(default_problem().X)
     assert f"κ(X) = {kappa:.3g}, so QR and the SVD lose about {np.log10(kappa):.1f} digits" in captions(at)
-    assert f"normal equations about {2 * np.log10(kappa):.1f}" in captions(at)
+    assert f"normal equations about {2 * np.log10(kappa):.1f} (κ(XᵀX) = κ² = {kappa**2:.3g})" in captions(at)
     raw = open_app(view=VIEW, src="longley", std="false")
     assert "the normal equations refuse these data" in captions(raw)
     assert "κ(X) = ∞" in captions(open_app(view=VIEW, dup="true"))
@@ -249,7 +252,7 @@ def test_the_early_stopping_notes_numbers_are_the_datas_own():
     t = values["epochs"]  # the slider starts at 30, the runs' length
     gd = 1 - (1 - eta * lam) ** t
     ridge = lam / (lam + 1 / (eta * t))
-    assert f"differ by at most {np.max(np.abs(gd - ridge)):.2f}" in note
+    assert f"differ by at most {np.max(np.abs(gd - ridge)):.3f}" in note
     w_gd = Vt.T @ (gd * (U.T @ y) / s)
     w_ridge = np.linalg.solve(X.T @ X + n / (eta * t) * np.eye(X.shape[1]), X.T @ y)
     assert f"weights by {100 * np.linalg.norm(w_gd - w_ridge) / np.linalg.norm(w_pinv):.0f}% of ‖w*‖" in note
