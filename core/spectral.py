@@ -26,7 +26,6 @@ phase diagram), and the digits the normal equations, QR and the SVD lose as κ(X
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -36,6 +35,7 @@ from ._validation import _describe, check_array, check_choice, check_float, chec
 from .quadratic import QuadraticLoss
 from .solvers import METHODS as SOLVER_METHODS
 from .solvers import SingularGramError, _rank, solve_least_squares
+from .theory import gd_theory
 
 METHODS = ("pinv", "ridge", "gd", "momentum")
 EPS = np.finfo(np.float64).eps
@@ -402,13 +402,17 @@ class MomentumRateMap:
         return _rate(np.array([self.lambda_max, self.lambda_min]), learning_rate, momentum)
 
 
-def _nonzero_curvatures(X) -> np.ndarray:
-    """The nonzero eigenvalues of XᵀX/N from X (n, K) or a QuadraticLoss, descending."""
+def _as_loss(X) -> QuadraticLoss:
+    """X (n, K) or a QuadraticLoss as the loss whose Hessian XᵀX/N the rates depend on."""
     if isinstance(X, QuadraticLoss):
-        loss = X
-    else:
-        X = check_array("X", X, ndim=2)
-        loss = QuadraticLoss.from_data(X, np.zeros(X.shape[0]))  # y does not enter the Hessian
+        return X
+    X = check_array("X", X, ndim=2)
+    return QuadraticLoss.from_data(X, np.zeros(X.shape[0]))  # y does not enter the Hessian
+
+
+def _nonzero_curvatures(X) -> np.ndarray:
+    """The nonzero eigenvalues of XᵀX/N, descending."""
+    loss = _as_loss(X)
     return loss.eigenvalues[: loss.rank]
 
 
@@ -470,30 +474,28 @@ def momentum_rate_map(X, *, learning_rates=None, momenta=None) -> MomentumRateMa
     ValueError
         When X is all zeros (no curvature: every (η, β) leaves w where it is).
     """
-    lam = _nonzero_curvatures(X)
-    if lam.size == 0:
+    theory = gd_theory(_as_loss(X))  # Polyak's optimum, from the same eigenvalues
+    if theory.rank == 0:
         raise ValueError("X has no nonzero singular value (all zeros): there is no rate to map.")
-    lam_max, lam_min = float(lam[0]), float(lam[-1])
+    lam = theory.eigenvalues[: theory.rank]
     if learning_rates is None:
-        learning_rates = np.geomspace(0.01 / lam_max, 5.0 / lam_max, 160)
+        learning_rates = np.geomspace(0.01 / theory.lambda_max, 5.0 / theory.lambda_max, 160)
     if momenta is None:
         momenta = np.round(np.arange(100) * 0.01, 2)
     eta = check_array("learning_rates", learning_rates, ndim=1)
     beta = check_array("momenta", momenta, ndim=1)
     rate = _rate(lam, eta[None, :], beta[:, None])  # (n, m)
-    kappa = lam_max / lam_min
-    best = (math.sqrt(kappa) - 1.0) / (math.sqrt(kappa) + 1.0)
     for array in (eta, beta, rate):
         array.setflags(write=False)
     return MomentumRateMap(
         learning_rates=eta,
         momenta=beta,
         rate=rate,
-        lambda_max=lam_max,
-        lambda_min=lam_min,
-        best_learning_rate=4.0 / (math.sqrt(lam_max) + math.sqrt(lam_min)) ** 2,
-        best_momentum=best**2,
-        best_rate=best,
+        lambda_max=theory.lambda_max,
+        lambda_min=theory.lambda_min,
+        best_learning_rate=theory.heavy_ball_learning_rate,
+        best_momentum=theory.heavy_ball_momentum,
+        best_rate=theory.heavy_ball_rate,
     )
 
 

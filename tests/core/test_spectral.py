@@ -18,7 +18,6 @@ from core import (
     digits_lost,
     early_stopping_ridge,
     filter_factors,
-    gd_theory,
     heavy_ball_radius,
     momentum_rate,
     momentum_rate_map,
@@ -289,10 +288,14 @@ def test_the_extreme_curvatures_suffice_for_the_rate(seed, k, eta, beta):
 def test_rate_map_has_polyaks_optimum_and_the_divergence_boundary():
     X, _ = data(11, 200, 4, 10.0)
     rates = momentum_rate_map(X)
-    theory = gd_theory(QuadraticLoss.from_data(X, np.zeros(200)))
-    assert rates.best_learning_rate == pytest.approx(theory.heavy_ball_learning_rate, rel=1e-12)
-    assert rates.best_momentum == pytest.approx(theory.heavy_ball_momentum, rel=1e-12)
-    assert rates.best_rate == pytest.approx(theory.heavy_ball_rate, rel=1e-12)
+    lam = np.linalg.eigvalsh(X.T @ X / 200)  # Polyak's optimum from numpy's eigenvalues
+    root = np.sqrt(lam.max() / lam.min())
+    assert rates.best_learning_rate == pytest.approx(
+        4 / (np.sqrt(lam.max()) + np.sqrt(lam.min())) ** 2, rel=1e-10
+    )
+    assert rates.best_momentum == pytest.approx(((root - 1) / (root + 1)) ** 2, rel=1e-10)
+    assert rates.best_rate == pytest.approx((root - 1) / (root + 1), rel=1e-10)
+    assert (rates.lambda_min, rates.lambda_max) == pytest.approx((lam.min(), lam.max()), rel=1e-12)
     assert float(rates.rate_at(rates.best_learning_rate, rates.best_momentum)) == pytest.approx(
         rates.best_rate, rel=1e-9
     )
