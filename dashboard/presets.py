@@ -135,4 +135,44 @@ PRESETS: dict[str, Preset] = {
             **_run(3, "RMSProp", 0.03, b2=0.99),
         },
     ),
+    "earlystop": Preset(
+        "Early stopping is ridge",
+        "Ten features whose curvatures σ²/N run from 0.0049 to 5.7. Gradient descent starts at w = 0 with "
+        "η = 0.1 (solid line); its ridge twin, λ = 1/(ηt), is dashed. With the step slider at t = 30 (where "
+        "it starts), λ = 0.333: both keep the strong directions and hold back the weak ones (GD is past "
+        "halfway along 5 of the 10), their filters differ by at most 0.204 on any direction, and their "
+        "weights by 7% of ‖w*‖. Drag t to 1,000 (λ = 0.01): 9 of the 10 directions are then past halfway. "
+        "Stopping early is choosing a ridge penalty.",
+        {
+            "k": 10,
+            "kappa": 1e3,
+            "noise": 1.0,
+            "epochs": 30,
+            "w0a": 0.0,
+            "w0b": 0.0,
+            "nruns": 1,
+            **_run(1, lr=0.1),
+        },
+        view="Spectrum",
+    ),
+    "twoknobs": Preset(
+        "Why momentum needs two knobs",
+        "A long valley: curvatures 0.021 and 1.95 (κ ≈ 95). Plain gradient descent lives on the bottom "
+        "edge of the phase diagram (β = 0): near its best step (Run 1, η = 1.0) the error shrinks only by "
+        "0.979 per step. The fastest heavy ball (★, η* ≈ 1.69, β* ≈ 0.66) shrinks it by 0.814; Run 2 sits "
+        "next to it (η = 1.5, β = 0.68: 0.825 per step). The knobs need each other: Run 3 keeps η = 1.5 but "
+        "drops the momentum and diverges, as η is above plain GD's limit 2/λ_max ≈ 1.03; Run 4 keeps "
+        "β = 0.68 but takes a tenth of the step and crawls at 0.990 per step, slower than plain GD. Click "
+        "the diagram to move a run.",
+        {
+            "kappa": 100.0,
+            "epochs": 100,
+            "nruns": 4,
+            **_run(1, lr=1.0),
+            **_run(2, "Momentum", 1.5, mom=0.68),
+            **_run(3, lr=1.5),
+            **_run(4, "Momentum", 0.15, mom=0.68),
+        },
+        view="Spectrum",
+    ),
 }

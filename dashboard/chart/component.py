@@ -70,7 +70,7 @@ def _forget_traces() -> None:
     _known().clear()
 
 
-def render_chart(panels: Sequence[Panel], *, key: str, on_camera=None):
+def render_chart(panels: Sequence[Panel], *, key: str, on_camera=None, on_click=None):
     """Draw ``panels`` in the chart with ``key``; on later reruns update that chart in place.
 
     Parameters
@@ -82,6 +82,9 @@ def render_chart(panels: Sequence[Panel], *, key: str, on_camera=None):
     on_camera : callable of no arguments, optional
         Called (as a widget callback, before the next rerun) when the user has rotated a
         3D panel; read the camera with :func:`reported_camera`.
+    on_click : callable of no arguments, optional
+        Called (as a widget callback) when the user clicks a point of a ``clickable`` panel;
+        read the point with :func:`clicked_point`.
     """
     _serve_files()
     revisions = st.session_state.setdefault(REVISIONS, {})
@@ -92,14 +95,24 @@ def render_chart(panels: Sequence[Panel], *, key: str, on_camera=None):
         data=body,
         on_missing_change=_forget_traces,
         on_camera_change=on_camera or _ignore,
+        on_click_change=on_click or _ignore,
     )
 
 
 def _ignore() -> None:
-    """The camera of a chart nobody listens to: the browser keeps it, Python need not."""
+    """An event of a chart nobody listens to (a camera the browser keeps anyway)."""
 
 
 def reported_camera(key: str) -> dict | None:
     """The camera the user left a 3D panel of chart ``key`` at: ``{panel, eye, up, center}``, or None."""
     state = st.session_state.get(key)
     return None if state is None else state.get("camera")
+
+
+def clicked_point(key: str) -> dict | None:
+    """The point just clicked in chart ``key`` (read it in ``on_click``).
+
+    ``{"panel", "x", "y", "curve", "point", "customdata"}``, or None.
+    """
+    state = st.session_state.get(key)
+    return None if state is None else state.get("click")

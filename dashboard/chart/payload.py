@@ -38,6 +38,7 @@ class Panel:
     figure: go.Figure | dict
     alt: str
     config: dict = field(default_factory=dict)
+    clickable: bool = False  # a click on a point is sent to Python (render_chart's on_click)
 
 
 class KnownTraces:
@@ -89,6 +90,7 @@ def _panel(panel: Panel, known: KnownTraces) -> bytes:
         b'"data":' + _traces(spec.get("data", ()), known),
         b'"layout":' + _json(spec.get("layout", {})),
         b'"config":' + _json({**CONFIG, **panel.config}),
+        b'"clickable":' + (b"true" if panel.clickable else b"false"),
     ]
     if spec.get("frames"):
         parts.append(b'"frames":' + _json(spec["frames"]))

@@ -24,6 +24,7 @@ from .landscape import landscape_page
 from .math import math_page
 from .minibatches import minibatches_page
 from .minima import minima_page
+from .spectrum import spectrum_page
 
 VIEWS = {
     "Landscape": landscape_page,
@@ -36,6 +37,7 @@ VIEWS = {
     "Cost": cost_page,
     "Minima": minima_page,
     "Geometry": geometry_page,
+    "Spectrum": spectrum_page,
 }
 
 VIEW = Choice("view", "View", tuple(VIEWS), "Landscape", "Which picture to show.", "segmented", str)
@@ -67,4 +69,5 @@ __all__ = [
     "math_page",
     "minibatches_page",
     "minima_page",
+    "spectrum_page",
 ]

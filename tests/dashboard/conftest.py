@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from dashboard.chart.component import KNOWN
@@ -64,6 +66,22 @@ def charts(at: AppTest) -> dict[str, list[dict]]:
     return {
         el.proto.id.rsplit("-", 1)[-1]: _decode(decode(el.proto.bytes)) for el in at.get("bidi_component")
     }
+
+
+def chart_event(at: AppTest, key: str, event: str, value) -> AppTest:
+    """What the browser sends when the user acts on chart ``key`` (a click, a rotation), then the rerun.
+
+    AppTest cannot click a plotly chart; the chart component reports an event as a trigger
+    widget next to the component's own id, which this sends exactly as the frontend would.
+    """
+    (element,) = [el for el in at.get("bidi_component") if el.key == key]
+    states = at._tree.get_widget_states()
+    trigger = _make_trigger_id(element.proto.id, "events")
+    states.widgets.append(
+        WidgetState(id=trigger, json_trigger_value=json.dumps([{"event": event, "value": value}]))
+    )
+    at._tree._runner._run(states, timeout=60)
+    return at
 
 
 def figures(at: AppTest) -> list[dict]:

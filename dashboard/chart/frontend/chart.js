@@ -148,12 +148,23 @@ async function drawPanel(Plotly, panel, spec, traces, args) {
   const { gd } = panel;
   gd.setAttribute("aria-label", spec.alt || "chart");
   applyCamera(panel, spec.layout);
+  panel.clickable = Boolean(spec.clickable);
   if (spec.layout.transition && !(panel.plotted && sameMake(gd, traces, spec.frames))) delete spec.layout.transition;
   const figure = { data: traces, layout: spec.layout, config: spec.config };
   if (spec.frames) figure.frames = spec.frames;
   if (!panel.plotted) {
     await Plotly.newPlot(gd, figure);
     panel.plotted = true;
+    gd.on("plotly_click", (event) => {
+      // A click on a point: Python decides what it means (the Spectrum view sets a run's η and β).
+      const points = (event && event.points) || [];
+      if (!points.length || !panel.clickable) return;
+      const p = points[0];
+      args.setTriggerValue("click", {
+        panel: panel.name, x: p.x, y: p.y, curve: p.curveNumber, point: p.pointNumber,
+        customdata: p.customdata === undefined ? null : p.customdata,
+      });
+    });
     gd.on("plotly_relayout", (event) => {
       // A finished rotation: keep it here and tell Python, which keeps it across view
       // switches and writes it into the link.
