@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from .controls import ALL_SPECS, GROUPS
-from .presets import PRESETS
+from .presets import PRESETS, VIEW_WIDGETS
 from .specs import Choice, Spec
 
 LESSON, HIDE, PRESET = "lesson", "hide", "preset"
@@ -124,6 +124,8 @@ def apply_preset(name: str) -> None:
     for key, spec in ALL_SPECS.items():
         st.session_state[key] = preset.values.get(key, spec.default)
     st.session_state["view"] = preset.view
+    for key, default in VIEW_WIDGETS.items():  # e.g. the Landscape's slice, which some presets set
+        st.session_state[key] = preset.widgets.get(key, default)
     st.session_state[APPLIED] = name
 
 
