@@ -40,12 +40,12 @@ PRESETS: dict[str, Preset] = {
     ),
     "valley": Preset(
         "Ill-conditioned valley: GD zig-zags, momentum helps",
-        "κ = 50 makes a long, narrow valley. Its steep walls cap plain GD's step at 2/λₘₐₓ ≈ 1.04; at "
+        "κ = 50 makes a long narrow valley. Its steep walls cap plain GD's step at 2/λₘₐₓ ≈ 1.04: at "
         "η = 1.0 (Run 1) it zig-zags from wall to wall and crawls along the floor, its error shrinking by "
         "only 0.96 per step (no constant step does better). Heavy-ball momentum (Run 2: η = 1.5, β = 0.55, "
         "near the tuned η ≈ 1.58, β ≈ 0.56) swings wider at first but keeps its speed along the floor, "
-        "shrinking the error by about 0.8 per step (0.75 when tuned exactly): it reaches ◆ in 50 steps, "
-        "while GD is still on its way after 60. The Convergence view shows both rates.",
+        "its error shrinking by about 0.8 per step (0.75 when tuned exactly). It reaches ◆ in 50 steps; "
+        "GD is still on its way after 60.",
         {"kappa": 50.0, "epochs": 60, "nruns": 2, **_run(1, lr=1.0), **_run(2, "Momentum", 1.5, mom=0.55)},
     ),
     "edge": Preset(
@@ -90,12 +90,11 @@ PRESETS: dict[str, Preset] = {
     ),
     "wide": Preset(
         "More features than samples (N < K)",
-        "N = 10 samples, K = 20 features: infinitely many w fit the data exactly. The picture is the "
-        "loss on the plane through w\\* along the most and the least curved directions, and it is a "
-        "trough with a flat floor: every point of the floor fits the data exactly (XᵀX is singular, "
-        "so the normal equations fail: see Closed form). The pseudo-inverse picks the floor's point "
-        "nearest 0 (◆). Gradient descent from 0 (Run 1) only ever moves across the trough, never along "
-        "it, so it lands on that same point.",
+        "N = 10 samples, K = 20 features: infinitely many w fit the data exactly. Drawn along the most "
+        "and the least curved directions through w\\*, the loss is a trough with a flat floor, and every "
+        "point of that floor fits exactly (XᵀX is singular: the normal equations fail, see Closed form). "
+        "The pseudo-inverse picks the floor's point nearest 0 (◆); gradient descent from 0 (Run 1) moves "
+        "only across the trough, never along it, and lands on that same point.",
         {
             "n": 10,
             "k": 20,
@@ -110,12 +109,11 @@ PRESETS: dict[str, Preset] = {
     ),
     "collinear": Preset(
         "Collinear features (rank deficient)",
-        "The second feature is an exact copy of the first, so only w₁ + w₂ matters: the loss is a trough, "
-        "and its whole floor, a diagonal line through ◆, is minimal. XᵀX cannot be inverted, so the normal "
-        "equations fail (see Closed form); the pseudo-inverse picks the floor's point nearest 0 (◆). "
-        "Gradient descent (Run 1) moves only across the trough, never along it, so it stops at the floor's "
-        "point nearest its start: 2.12 away from ◆, at the same loss. That is another minimizer, not an "
-        "error.",
+        "The second feature is a copy of the first, so only w₁ + w₂ matters: the loss is a trough whose "
+        "whole floor, a diagonal line through ◆, is minimal. XᵀX cannot be inverted (see Closed form); "
+        "the pseudo-inverse picks the floor's point nearest 0 (◆). Gradient descent (Run 1) moves only "
+        "across the trough, never along it, so it stops at the floor's point nearest its start: 2.12 away "
+        "from ◆, at the same loss. Another minimizer, not an error.",
         {"dup": True, "kappa": 1.0, "w0a": 0.0, "w0b": 3.0, "nruns": 1, **_run(1, lr=0.3)},
     ),
     "exact": Preset(
@@ -145,12 +143,12 @@ PRESETS: dict[str, Preset] = {
     ),
     "adam": Preset(
         "Adam and friends in a diagonal valley",
-        "κ = 100, and this valley runs diagonally across both axes. Adam (Run 2) and RMSProp (Run 3) "
-        "divide each coordinate's step by the size of its recent gradients, but here both coordinates "
-        "feel the same steep walls, so the rescaling cannot tell the walls from the floor: after 100 steps "
-        "they are still crawling along the floor, and no step size from the menu gets them close. "
-        "Heavy-ball momentum (Run 1) reaches ◆. Set the seed to 7: that valley runs along the w₁ axis, "
-        "where rescaling each coordinate is exactly the cure, and RMSProp converges before momentum.",
+        "κ = 100, and this valley runs diagonally. Adam (Run 2) and RMSProp (Run 3) scale each "
+        "coordinate's step by its own recent gradients, but here both coordinates feel the same steep "
+        "walls, so the scaling cannot tell walls from floor: after 100 steps they still crawl along the "
+        "floor, and no step size from the menu gets them close. Heavy-ball momentum (Run 1) reaches ◆. "
+        "With seed 7 the valley runs along the w₁ axis: there scaling each coordinate is the cure, and "
+        "RMSProp converges before momentum.",
         {
             "kappa": 100.0,
             "seed": 1,

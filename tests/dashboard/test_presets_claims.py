@@ -425,7 +425,7 @@ def _adam(s: Shown) -> dict[str, Callable[[], None]]:
         "κ = 100": diagonal_and_crawling,
         f"after {epochs} steps": diagonal_and_crawling,
         "no step size": no_step_size_helps,
-        "seed to 7": seed_seven,
+        "seed 7": seed_seven,
     }
 
 
