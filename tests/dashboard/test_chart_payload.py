@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import plotly.graph_objects as go
-from conftest import charts, figures, new_app
+from conftest import _decode, charts, figures, new_app
 
 from core import QuadraticLoss, make_regression
 from core.landscape import loss_slice
@@ -140,3 +140,13 @@ def test_figures_built_without_plotly_validation_reach_the_browser_unchanged(mon
     for a, b in zip(strict, fast, strict=True):
         a["layout"].pop("template"), b["layout"].pop("template")
         assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+def test_the_payload_holds_what_plotly_itself_would_send():
+    fig = _figure()
+    fig.add_scatter(x=np.array([1, 2, 3], dtype=np.int64), y=[np.float32(1.5), np.nan, 2.0], name="mixed")
+    fig.update_layout(title_text="t", annotations=[{"text": "a/b", "x": np.float64(0.5)}])
+    ours = _decode(decode(encode([Panel("p", fig, "")], known=KnownTraces(limit=0)))[0])
+    theirs = _decode(json.loads(fig.to_json()))
+    assert ours["data"] == theirs["data"]
+    assert ours["layout"] == theirs["layout"]

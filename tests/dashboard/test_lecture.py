@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import figures, open_app
+from conftest import figures, new_app, open_app
 
 from dashboard.controls import ALL_SPECS
 from dashboard.presets import PRESETS
@@ -107,7 +107,8 @@ def test_a_preset_link_opens_the_scenario():
 
 
 def test_share_link_lists_exactly_the_changed_controls():
-    at = open_app()
+    at = new_app(share_open=True)  # the panel builds its links only while open
+    at.run()
     at.slider(key="noise").set_value(1.5).run()
     link = next(c.value for c in at.code if "?" in c.value)
     assert "noise=1.5" in link and "n=" not in link
