@@ -209,6 +209,7 @@ class User:
         self.problems: list[str] = []
         self.moves = 0
         self.load_s = float("nan")
+        self.move_bytes: list[int] = []  # protocol clients: websocket bytes received per answered move
 
     @property
     def served(self) -> bool:
@@ -336,6 +337,7 @@ def run_hall(users: int, seconds: float, clients: str = "browser", workers: int 
         "bench_cores": own_cpu / elapsed,
         "other_cores": others_cpu / elapsed,
         "rss_mb": (idle_kb / 1024, peak_kb / 1024),
+        "kb_per_move": sum(b for u in crowd for b in u.move_bytes) / 1000 / max(1, len(latencies)),
     }
     r = result
     print()
@@ -351,6 +353,8 @@ def run_hall(users: int, seconds: float, clients: str = "browser", workers: int 
         f"everything else on the machine {r['other_cores']:.2f}"
     )
     print(f"{'server RSS idle → peak':<34} {r['rss_mb'][0]:.0f} MB → {r['rss_mb'][1]:.0f} MB")
+    if clients == "protocol":
+        print(f"{'sent to a student per move':<34} {r['kb_per_move']:.0f} kB (websocket, uncompressed)")
     ok = r["served"] == users and r["errors"] == 0 and r["p95"] <= BUDGET_P95_S
     print(f"{'within budget':<34} {'yes' if ok else 'NO'}")
     result["ok"] = ok
@@ -424,9 +428,12 @@ async def _protocol_user(url: str, user: User, stop_at: float, start_delay: floa
             msg.rerun_script.widget_states.CopyFrom(widgets)
         return msg.SerializeToString()
 
-    async def until_finished(ws, slider: list) -> None:
+    async def until_finished(ws, slider: list) -> int:
+        received = 0
         while True:
-            fwd = ForwardMsg.FromString(await asyncio.wait_for(ws.recv(), timeout=60))
+            raw = await asyncio.wait_for(ws.recv(), timeout=60)
+            received += len(raw)
+            fwd = ForwardMsg.FromString(raw)
             kind = fwd.WhichOneof("type")
             if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 element = fwd.delta.new_element
@@ -435,7 +442,7 @@ async def _protocol_user(url: str, user: User, stop_at: float, start_delay: floa
                 if element.WhichOneof("type") == "slider" and element.slider.label.startswith("Noise"):
                     slider[:] = [element.slider.id]
             if kind == "script_finished":
-                return
+                return received
 
     try:
         await asyncio.sleep(start_delay)
@@ -464,8 +471,9 @@ async def _protocol_user(url: str, user: User, stop_at: float, start_delay: floa
                 user.moves += 1
                 t0 = time.perf_counter()
                 await ws.send(rerun(widgets))
-                await until_finished(ws, slider)
+                received = await until_finished(ws, slider)
                 user.latencies.append(time.perf_counter() - t0)
+                user.move_bytes.append(received)
     except Exception as exc:  # a timeout or a refused connection is this user's failure
         user.problems.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}")
 

@@ -19,8 +19,11 @@ address and port you give, then watches them:
   waits for them; on Linux a worker also dies if this process is killed outright.
 
 Every worker reads the project's ``.streamlit/config.toml`` (it runs in the project
-root) and gets the same ``server.cookieSecret``, generated per launch and passed in
-the environment, so a cookie Streamlit signs in one worker is valid in all of them.
+root: XSRF protection, upload limit, postScriptGC off) and gets the same
+``server.cookieSecret``, generated per launch and passed in the environment, so a
+cookie one worker signs (Streamlit's session and login cookies) is valid in all of
+them after a redispatch. (The XSRF cookie itself is, in Streamlit 1.67, an unsigned
+double-submit token that any worker accepts; uploads after a failover were checked.)
 Only the standard library is used here; HAProxy's config is written to a temporary
 directory that is removed on exit.
 """
@@ -368,6 +371,13 @@ class Cluster:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    try:  # a port already taken is told before any worker starts
+        with socket.socket(socket.AF_INET6 if ":" in args.address else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((args.address, args.port))
+    except OSError as exc:
+        print(f"cannot serve on {args.address} port {args.port}: {exc.strerror}", file=sys.stderr)
+        return 1
     haproxy = find_haproxy(args.haproxy)
     if haproxy is None:
         print(

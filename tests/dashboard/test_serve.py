@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -155,9 +156,20 @@ def test_workers_bind_localhost_and_share_one_secret_not_on_the_command_line():
 
 
 def test_without_haproxy_the_command_says_how_to_get_it(capsys, tmp_path):
-    assert serve.main(["--workers", "2", "--haproxy", str(tmp_path / "no-haproxy")]) == 2
+    argv = ["--workers", "2", "--port", str(serve.free_port()), "--haproxy", str(tmp_path / "no-haproxy")]
+    assert serve.main(argv) == 2
     err = capsys.readouterr().err
     assert "apt-get install haproxy" in err and "streamlit run dashboard/app.py" in err
+
+
+def test_a_port_in_use_is_refused_before_any_worker_starts(capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert serve.main(["--workers", "1", "--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert f"port {port}" in err and "in use" in err, err
 
 
 # ---------------------------------------------------------------------- the real thing, over HTTP
