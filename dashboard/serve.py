@@ -158,6 +158,7 @@ defaults
     timeout server-fin 30s
     timeout check 5s            # a busy worker still answers its health check within this
     retries 3
+    retry-on conn-failure empty-response  # also a request caught by a worker as it died (else a 502)
     option redispatch 1         # every retry may go to another worker: a dead one's students move on
 
 frontend students

@@ -95,6 +95,7 @@ def test_config_keeps_students_on_their_worker_and_moves_them_when_it_dies():
     assert _directive(config, "http-check expect") == ["string ok"]  # what /_stcore/health answers
     assert _directive(config, "option redispatch")  # a dead worker's students go to a live one
     assert int(_directive(config, "retries")[0]) >= 1
+    assert "empty-response" in _directive(config, "retry-on")[0].split()  # caught as its worker died
     assert _directive(config, "balance") == ["leastconn"]
 
 
