@@ -60,6 +60,7 @@ CHROMIUM_ARGS = [
 BUDGET_P95_S = 2.0
 SCALING_BUDGET = 1.7  # issue 13: W = 2 answers at least 1.7× the moves per second of W = 1
 BALANCED_USERS, BALANCED_P95_S = 60, 1.0  # issue 13: 60 users through the balancer, p95 ≤ 1 s
+MEAN_THINK_S = 3.0  # students wait uniform(2, 4) s between moves
 MIN_MOVING_S = 30.0  # a page that took long to load still moves its slider this long
 
 # A cheap digest of the drawn charts, polled while waiting (20 pages share two cores with the
@@ -368,13 +369,19 @@ def run_halls(workers: list[int], users: list[int], seconds: float, clients: str
         return 0 if results[0]["ok"] else 1
     print(f"\nSummary ({clients} clients, {seconds:.0f} s each, {os.cpu_count()} cores)")
     print(
-        f"{'W':>2} {'users':>5} {'served':>7} {'errors':>6} {'moves/s':>8} {'p50 s':>6} {'p95 s':>6} "
-        f"{'max s':>6} {'server cores':>12} {'ms CPU/move':>11} {'others':>6} {'RSS peak MB':>11}"
+        f"A student moves every 2–4 s once answered, so U students ask for at most U / {MEAN_THINK_S:.0f} "
+        "moves per s ('asked'): a server near that is keeping up, not at its limit."
+    )
+    print(
+        f"{'W':>2} {'users':>5} {'served':>7} {'errors':>6} {'moves/s':>8} {'asked':>6} {'p50 s':>6} "
+        f"{'p95 s':>6} {'max s':>6} {'server cores':>12} {'ms CPU/move':>11} {'others':>6} "
+        f"{'RSS peak MB':>11}"
     )
     for r in results:
         print(
             f"{r['workers']:>2} {r['users']:>5} {r['served']:>3} / {r['users']:<3}{r['errors']:>4} "
-            f"{r['moves_per_s']:>8.1f} {r['p50']:>6.2f} {r['p95']:>6.2f} {r['max']:>6.2f} "
+            f"{r['moves_per_s']:>8.1f} {r['users'] / MEAN_THINK_S:>6.0f} {r['p50']:>6.2f} "
+            f"{r['p95']:>6.2f} {r['max']:>6.2f} "
             f"{r['server_cores']:>12.2f} {r['cpu_per_move_ms']:>11.0f} {r['other_cores']:>6.2f} "
             f"{r['rss_mb'][1]:>11.0f}"
         )
@@ -398,7 +405,9 @@ def run_halls(workers: list[int], users: list[int], seconds: float, clients: str
                     f"{f'{u} users, W={w}: p95':<44} {by[(w, u)]['p95']:.2f} s (budget ≤ "
                     f"{BALANCED_P95_S:.1f} s) {'yes' if good else 'NO'}"
                 )
-    print(f"{'within issue 13 budgets':<44} {'yes' if ok else 'NO'}")
+    judged = {1, 2} <= set(workers)  # the budgets compare W = 2 with W = 1
+    verdict = ("yes" if ok else "NO") if judged else "not judged (measure --workers 1,2)"
+    print(f"{'within issue 13 budgets':<44} {verdict}")
     return 0 if ok else 1
 
 
