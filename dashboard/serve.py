@@ -43,7 +43,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -230,8 +230,6 @@ class Worker:
     started: float = 0.0
     backoff: float = 0.5
     restart_at: float | None = None
-    restarts: int = 0
-    tail: list[str] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -326,7 +324,6 @@ class Cluster:
         for worker in self.workers:
             if worker.restart_at is not None:
                 if now >= worker.restart_at and not self.stopping:
-                    worker.restarts += 1
                     self._spawn(worker)
                 continue
             code = worker.proc.poll()
