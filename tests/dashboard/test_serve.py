@@ -251,9 +251,13 @@ def test_two_workers_affinity_redispatch_restart_and_a_clean_ctrl_c(tmp_path):
         os.killpg(proc.pid, signal.SIGINT)
         assert proc.wait(timeout=30) == 0, log_path.read_text()
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        if proc.poll() is None:  # a failed check above: stop it as a user would, then for sure
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
     _wait(lambda: not any(_alive(pid) for pid in children), 10, "every child stopped")
     assert not tmp.exists()
     assert "stopped" in log_path.read_text()
