@@ -252,4 +252,7 @@ def ui():
         fingerprint=fingerprint,
         wait_charts_changed=wait_charts_changed,
         script_state=script_state,
+        PageWatch=PageWatch,  # for pages against another server (tests/browser/test_balancer.py)
+        missing=_missing,
+        ARTIFACTS=ARTIFACTS,
     )
