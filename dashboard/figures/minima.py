@@ -49,8 +49,10 @@ DESTINATIONS = {  # where a tanh run ended: legend text and colour
 }
 SCENE_AXIS = {"nticks": 5, "tickfont": {"size": 12}}  # few, small ticks: a 3D box jumbles many
 OTHER_COLOR = OKABE_ITO["bluish_green"]
-SURFACE_CAMERA = {"eye": {"x": 1.4, "y": -1.6, "z": 1.0}}
-TANH_CAMERA = {"eye": {"x": 0.3, "y": -2.0, "z": 1.0}}  # both minima and the saddle in view
+# Close enough that the surface fills its panel (plotly's default eye is 1.25 × (1, 1, 1) away).
+SURFACE_CAMERA = {"eye": {"x": 1.05, "y": -1.25, "z": 0.8}}
+TANH_CAMERA = {"eye": {"x": 0.25, "y": -1.6, "z": 0.85}}  # both minima and the saddle in view
+TANH_MAP_HEIGHT = 480  # the (w₁, w₂) map is 8 × 5 at equal scale: wider than tall
 
 
 def _valley_segment(mset, x_range, y_range) -> np.ndarray:
@@ -192,7 +194,7 @@ def build_valley_surface_figure(slice_, mset, *, dark: bool = False, title: str 
             "yaxis": {**SCENE_AXIS, "title": {"text": labels[1]}},
             "zaxis": {**SCENE_AXIS, "title": {"text": "loss L(w)"}},
             "aspectmode": "manual",
-            "aspectratio": {"x": 1, "y": 1, "z": 0.6},
+            "aspectratio": {"x": 1, "y": 1, "z": 0.7},
         },
         "legend": LEGEND_AT_BOTTOM,
         "height": _height(data),
@@ -362,7 +364,7 @@ def build_tanh_landscape_figure(
     layout = {
         **equal_axes((w1[0], w1[-1]), (w2[0], w2[-1]), ("w₁ (inside tanh)", "w₂ (output weight)")),
         "legend": LEGEND_AT_BOTTOM,
-        "height": _height(data),
+        "height": _height(data, TANH_MAP_HEIGHT),
     }
     title = title or "Descent from several starts"
     return make_figure(data, layout, title=title, dark=dark)
@@ -495,7 +497,7 @@ def build_truth_distance_figure(agreement: pd.DataFrame, *, dark: bool = False, 
         ("median_distance", "median distance", OKABE_ITO["vermillion"], "circle", "solid", ".3g"),
         ("endpoint_spread", "RMS (outliers count)", OKABE_ITO["reddish_purple"], "triangle-up", "dot", ".3g"),
     )
-    yaxis = {**LOG_AXIS, "title": {"text": "‖minimum found − truth‖ (log)"}}
+    yaxis = {**LOG_AXIS, "dtick": "D2", "title": {"text": "‖minimum found − truth‖ (log)"}}
     return _against_n(agreement, series, yaxis=yaxis, title=title or "More data: nearer the truth", dark=dark)
 
 

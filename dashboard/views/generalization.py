@@ -75,9 +75,14 @@ def _controls() -> tuple[int, float, int, float]:
     return int(k), float(noise), int(seeds), float(ridge)
 
 
+def _num(value: float) -> str:
+    """A risk for the room: 3 significant digits, thousands written out (6,060, not 6.06e+03)."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
 def peak_sentence(summary: pd.DataFrame, *, noise: float) -> str:
-    """What each fit's measured mean does at N = K (γ = 1) against its neighbours on the γ grid."""
-    parts = []
+    """What each fit's measured mean does at N = K (γ = 1) against its neighbours on the γ grid (markdown)."""
+    lines = []
     for method in summary["method"].unique():
         part = summary[summary["method"] == method].sort_values("gamma")
         g, mean = part["gamma"].to_numpy(dtype=float), part["mean"].to_numpy(dtype=float)
@@ -86,16 +91,13 @@ def peak_sentence(summary: pd.DataFrame, *, noise: float) -> str:
             continue
         i = int(at[0])
         side = max(mean[i - 1], mean[i + 1])
-        peaks = mean[i] > PEAK * side
+        verdict = "**a peak**" if mean[i] > PEAK * side else "no peak"
         name = DISPLAY.get(method, method)
-        parts.append(
-            f"{name}: {mean[i]:,.3g} at N = K against at most {side:,.3g} beside it, "
-            + ("**a peak**" if peaks else "no peak")
-        )
-    if not parts:
+        lines.append(f"- {name}: {_num(mean[i])} at N = K, at most {_num(side)} beside it: {verdict}")
+    if not lines:
         return ""
-    head = "**Measured here**, mean test error: " if noise > 0 else "**Measured here, without noise**: "
-    return head + "; ".join(parts) + "."
+    head = "**Measured here**" + ("" if noise > 0 else ", without noise") + " (mean test error):"
+    return "\n".join([head, *lines])
 
 
 def agreement_table(summary: pd.DataFrame, *, noise: float) -> pd.DataFrame:

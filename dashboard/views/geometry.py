@@ -74,7 +74,7 @@ def _column_space_part() -> None:
         "moving inside the plane",
     )
     ne = pic.normal_equation_residual
-    metrics = st.container(horizontal=True, gap="large")
+    metrics = st.container(horizontal=True, gap="medium")
     metrics.metric(
         "largest entry of $X^\\top r$",
         f"{np.max(np.abs(ne)):.1e}",
@@ -96,7 +96,7 @@ def _column_space_part() -> None:
     metrics.metric(
         f"$\\|\\hat y_t - \\hat y\\|$ after {traj.n_steps} steps",
         f"{np.linalg.norm(path[-1] - pic.fitted):.3g}",
-        help=f"Gradient descent with η = {rate:.3g} = 0.3/λ_max, from w = 0.",
+        help=f"Gradient descent with η = {rate:.3g} = $0.3/\\lambda_{{\\max}}$, from w = 0.",
         width="content",
     )
     if pic.exact_fit:

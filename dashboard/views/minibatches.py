@@ -50,7 +50,7 @@ RATE = Choice(
     "SGD rate η, as a fraction of $2/\\lambda_{\\max}$",
     RATE_FRACTIONS,
     0.05,
-    "For the noise ball, as a fraction of 2/λ_max, where full-batch GD turns unstable.",
+    "For the noise ball, as a fraction of $2/\\lambda_{\\max}$, where full-batch GD turns unstable.",
 )
 SEED = Number("mb_seed", "Seed", 0, 10_000, 0, 1, "Which random batches are drawn.", True, "number_input")
 
@@ -109,7 +109,9 @@ def _controls(crit: float, n: int) -> tuple[int, int, float, int]:
     row = st.container(horizontal=True, gap="medium")
     b, count = BATCH.render(row), COUNT.render(row)
     frac = RATE.render(
-        row, help=f"For the noise ball: η = this fraction × 2/λ_max, and here 2/λ_max = {crit:.3g}."
+        row,
+        help="For the noise ball: η = this fraction × $2/\\lambda_{\\max}$, and here "
+        f"$2/\\lambda_{{\\max}}$ = {crit:.3g}.",
     )
     seed = SEED.render(row)
     return min(int(b), n), int(count), float(frac) * crit, int(seed)

@@ -251,8 +251,8 @@ def _filter_part(result, spectrum: core.FilterFactors) -> None:
     row.metric(
         "largest gap",
         f"{twin_gap(s, n, eta, steps):.3f}",
-        help=f"The largest difference |φ_GD − φ_ridge| between {label} and its ridge twin, over your "
-        "data's directions.",
+        help="The largest difference $|\\varphi_{\\text{GD}} - \\varphi_{\\text{ridge}}|$ between "
+        f"{label} and its ridge twin, over your data's directions.",
         width="content",
     )
     row.metric(
@@ -381,7 +381,8 @@ def _phase_numbers(result, rates: core.MomentumRateMap, runs) -> None:
     row.metric(
         "GD's best",
         format_rate(theory.optimal_rate),
-        help="Plain gradient descent (the bottom edge), at its best η = 2/(λ_max + λ_min): (κ − 1)/(κ + 1).",
+        help="Plain gradient descent (the bottom edge), at its best "
+        "$\\eta = 2/(\\lambda_{\\max} + \\lambda_{\\min})$: $(\\kappa - 1)/(\\kappa + 1)$.",
         width="content",
     )
     for i, run in runs:
