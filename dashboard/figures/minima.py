@@ -50,8 +50,8 @@ DESTINATIONS = {  # where a tanh run ended: legend text and colour
 SCENE_AXIS = {"nticks": 5, "tickfont": {"size": 12}}  # few, small ticks: a 3D box jumbles many
 OTHER_COLOR = OKABE_ITO["bluish_green"]
 # Close enough that the surface fills its panel (plotly's default eye is 1.25 × (1, 1, 1) away).
-SURFACE_CAMERA = {"eye": {"x": 1.05, "y": -1.25, "z": 0.8}}
-TANH_CAMERA = {"eye": {"x": 0.25, "y": -1.6, "z": 0.85}}  # both minima and the saddle in view
+SURFACE_CAMERA = {"eye": {"x": 1.15, "y": -1.4, "z": 0.9}}
+TANH_CAMERA = {"eye": {"x": 0.2, "y": -1.3, "z": 1.3}}  # from above: both minima and the saddle in view
 TANH_MAP_HEIGHT = 480  # the (w₁, w₂) map is 8 × 5 at equal scale: wider than tall
 
 

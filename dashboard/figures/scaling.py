@@ -390,7 +390,7 @@ def build_noise_ball_figure(
                 "x": W[:, 0],
                 "y": W[:, 1],
                 "mode": "markers",
-                "marker": {"size": 6, "color": _rgba(color, 0.45)},
+                "marker": {"size": 7, "color": _rgba(color, 0.55)},
                 "name": name,
                 "legendgroup": cloud.sampling,
                 "hovertemplate": f"{labels[0]} = %{{x:.4g}}<br>{labels[1]} = %{{y:.4g}}"
