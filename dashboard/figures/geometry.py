@@ -86,7 +86,7 @@ def _arrow(start, end, color: str, name: str, *, width: float = LINE_WIDTH + 2, 
     return [line, cone]
 
 
-def plane_camera(X, fitted, residual, distance: float = 1.8) -> dict:
+def plane_camera(X, fitted, residual, distance: float = 2.0) -> dict:
     """A camera that shows col(X) as a floor seen from slightly above, y rising from it.
 
     "Up" is the plane's normal on y's side, so r = y − ŷ is vertical; the eye looks across
