@@ -275,3 +275,22 @@ def equal_axes(x_range, y_range, labels: Sequence[str]) -> dict:
             "scaleratio": 1,
         },
     }
+
+
+# Appended by the views (Minima): the weights that generated the data, a mark of its own (not a ring,
+# which is a run's start, and not a diamond, which is a minimum).
+TRUTH_SYMBOL = "square-open"
+# Appended by the views (Minibatches … Spectrum): a legend under the plot, placed from the bottom of the
+# figure ("container") rather than at a fraction of the plot's height, so plotly makes room for it below
+# the x-axis title instead of drawing it through the title when the plot is short.
+LEGEND_AT_BOTTOM = {
+    "orientation": "h",
+    "x": 0.0,
+    "xanchor": "left",
+    "y": 0.0,
+    "yanchor": "bottom",
+    "yref": "container",
+}
+# Appended by the views: pixels a figure grows per legend entry beyond two (with LEGEND_AT_BOTTOM the
+# legend takes its room from the plot; on a narrow screen every entry gets its own row).
+LEGEND_ROW = 30

@@ -28,7 +28,7 @@ from dashboard.views.spectrum import (
 )
 
 VIEW = "Spectrum"
-TITLES = ("Kept fraction φ", "Heavy ball on your data", "Digits lost")
+TITLES = ("Kept fraction φ", "Heavy ball", "Digits lost")
 GOOD_CSV = b"x,z,y\n1,0.5,2.1\n2,0.1,3.9\n3,0.7,6.2\n4,0.2,7.8\n5,0.9,10.1\n6,0.3,12.2\n"
 
 
@@ -110,12 +110,14 @@ def test_phase_numbers_match_the_eigenvalues_and_roots():
     kappa = hi / lo
     assert metric(at, "η* (fastest)") == f"{4 / (np.sqrt(hi) + np.sqrt(lo)) ** 2:.3g}"
     assert metric(at, "β* (fastest)") == f"{((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2:.3g}"
-    assert metric(at, "rate at ★") == f"{(np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1):.3g}"
+    assert metric(at, "rate at ◆") == f"{(np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1):.3g}"
     assert metric(at, "GD's best") == f"{(kappa - 1) / (kappa + 1):.3g}"
     rate = max(abs(1 - 0.3 * lam))  # Run 1: GD η = 0.3
     steps = math.log(10) / -math.log(rate)
     assert f"rate {rate:.3g} per step, about {steps:,.0f} steps for 10× less error" in captions(at)
-    assert f"λ_min = {lo:.3g} … λ_max = {hi:.3g}, κ = λ_max/λ_min = {kappa:.3g}" in captions(at)
+    text = captions(at)
+    assert f"$\\lambda_{{\\min}}$ = {lo:.3g} … $\\lambda_{{\\max}}$ = {hi:.3g}" in text
+    assert f"$\\kappa(X^\\top X) = \\lambda_{{\\max}}/\\lambda_{{\\min}}$ = {kappa:.3g}" in text
     star = next(tr for tr in figures(at)[1]["data"] if tr["name"].startswith("fastest"))
     assert star["name"] == f"fastest: rate {(np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1):.3g} per step"
 
@@ -159,7 +161,7 @@ def test_without_a_plain_gd_run_a_reference_gd_is_drawn_with_its_twin():
     at = open_app(view=VIEW, nruns="1", r1_rule="Adam")
     names = [tr["name"] for tr in figures(at)[0]["data"]]
     eta = 1 / np.linalg.eigvalsh(default_problem().X.T @ default_problem().X / 200).max()
-    assert f"GD η = 1/λ_max = {eta:.3g}" in names
+    assert f"GD η = 1/λ<sub>max</sub> = {eta:.3g}" in names
     assert any(n.endswith("(its twin)") for n in names)
     assert "rescales each coordinate" in captions(at)
 
