@@ -6,32 +6,45 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from dashboard.lab import start_point
 from dashboard.state import current
 
 from .common import path_specs
+from .conditioning import kappa_note, singular_message, valley_note
+from .tex import tex_matrix
 
 MAX_K_WRITTEN_OUT = 4  # beyond this a matrix of numbers is no longer legible
+METRIC_WIDTH = 250  # px: four metrics in a row on a wide screen, two by two at 1024×768
+# How each closed-form solver is named on screen.
+SOLVER_NAMES = {"normal": "normal equations", "qr": "QR", "svd": "pseudo-inverse (SVD)"}
+
+DERIVATION = (  # one step a line: the three fit a 1024-px projector, one long line did not
+    r"\begin{aligned}"
+    r"& \nabla_w \mathrm{RSS}(w) = -2X^\top y + 2X^\top X\, w = 0 \\"
+    r"\Longrightarrow\quad & X^\top X\, w^\star = X^\top y \\"
+    r"\Longrightarrow\quad & w^\star = (X^\top X)^{-1} X^\top y"
+    r"\end{aligned}"
+)
 
 
-def _bmatrix(a: np.ndarray) -> str:
-    rows = np.atleast_2d(a) if a.ndim == 2 else a[:, None]
-    body = r" \\ ".join(" & ".join(f"{v:.4g}" for v in row) for row in rows)
-    return r"\begin{bmatrix}" + body + r"\end{bmatrix}"
+def _number(value: float, digits: int) -> str:
+    return "0" if value == 0 else f"{value:.{digits}g}"
 
 
 def scoreboard(result) -> pd.DataFrame:
-    """Closed form against each run's final iterate."""
+    """Closed form against each run's final iterate, every number as the table shows it."""
     problem = result.problem
     w_star, loss = problem.w_star, problem.loss
+    method = problem.solution.method
     rows = [
         {
-            "method": "closed form (" + problem.solution.method + ")",
+            "method": "closed form: " + SOLVER_NAMES.get(method, method),
             "coefficients": np.array2string(w_star, precision=4, separator=", "),
-            "loss L(w)": loss.value(w_star),
-            "distance to w*": 0.0,
-            "steps": 0,
-            "passes over data": 1.0,
-            "wall time (ms)": problem.solve_time * 1e3,
+            "loss L(w)": _number(loss.value(w_star), 6),
+            "distance to w*": "0",
+            "steps": "0",
+            "passes over data": "1",
+            "wall time (ms)": _number(problem.solve_time * 1e3, 3),
         }
     ]
     for spec in path_specs(result):
@@ -41,11 +54,11 @@ def scoreboard(result) -> pd.DataFrame:
             {
                 "method": spec.label,
                 "coefficients": np.array2string(w, precision=4, separator=", "),
-                "loss L(w)": float(t.loss[-1]),
-                "distance to w*": float(np.linalg.norm(w - w_star)),
-                "steps": int(t.n_steps),
-                "passes over data": float(t.passes),
-                "wall time (ms)": float(t.wall_time) * 1e3,
+                "loss L(w)": _number(float(t.loss[-1]), 6),
+                "distance to w*": _number(float(np.linalg.norm(w - w_star)), 3),
+                "steps": f"{int(t.n_steps):,}",
+                "passes over data": _number(float(t.passes), 3),
+                "wall time (ms)": _number(float(t.wall_time) * 1e3, 3),
             }
         )
     return pd.DataFrame(rows)
@@ -57,48 +70,52 @@ def closed_form_page() -> None:
     sol = problem.solution
     p = problem.w_star.size
     st.markdown("#### The normal equations")
-    st.latex(
-        r"\nabla_w \mathrm{RSS}(w) = -2X^\top y + 2X^\top X w = 0"
-        r"\quad\Longrightarrow\quad X^\top X\, w^\star = X^\top y"
-        r"\quad\Longrightarrow\quad w^\star = (X^\top X)^{-1} X^\top y"
-    )
-    if problem.normal_error:
-        st.error(problem.normal_error, icon=":material/block:")
-        st.markdown(
-            "XᵀX cannot be inverted, so the equation above has infinitely many solutions. "
-            "Shown instead: the **pseudo-inverse** solution w* = X⁺y, the one of smallest norm."
-        )
+    st.latex(DERIVATION)
+    message = singular_message(problem)
+    if message:
+        st.error(message, icon=":material/block:")
     if p <= MAX_K_WRITTEN_OUT:
         n = problem.loss.n_samples  # the cached quadratic form holds XᵀX/N and Xᵀy/N: no new pass
         XtX, Xty = problem.loss.A * n, problem.loss.b * n
+        st.markdown("With this data's numbers:")
         st.latex(
-            _bmatrix(XtX)
-            + r"\, w^\star = "
-            + _bmatrix(Xty)
-            + r"\quad\Longrightarrow\quad w^\star = "
-            + _bmatrix(problem.w_star)
+            r"\underbrace{" + tex_matrix(XtX) + r"}_{X^\top X}\, w^\star = "
+            r"\underbrace{" + tex_matrix(Xty) + r"}_{X^\top y}"
         )
+        st.latex(r"w^\star = " + tex_matrix(problem.w_star))
         if problem.intercept:
             st.caption(f"X has a first column of ones for the intercept {problem.param_names[0]}.")
     else:
         st.caption(f"With {p} parameters the matrices are too large to write out legibly.")
-    c = st.columns(4)
-    c[0].metric("RSS(w*)", f"{sol.rss:.4g}", help="Residual sum of squares ‖y − Xw*‖².")
-    c[1].metric("rank of X", f"{sol.rank} / {p}", help="Full column rank means a unique minimizer.")
-    c[2].metric("κ(X)", f"{sol.condition_number:.4g}", help="σ_max / σ_min of X.")
-    c[3].metric(
-        "κ(XᵀX) = κ(X)²",
-        f"{sol.gram_condition_number:.4g}",
-        help="The normal equations square the condition number: digits lost ≈ log₁₀ κ(XᵀX).",
-    )
+    with st.container(horizontal=True):
+        st.metric(
+            "RSS(w*)",
+            f"{sol.rss:.4g}",
+            help=r"Residual sum of squares $\|y - Xw^\star\|^2$.",
+            width=METRIC_WIDTH,
+        )
+        st.metric(
+            "rank of X",
+            f"{sol.rank} / {p}",
+            help="Full column rank means a unique minimizer.",
+            width=METRIC_WIDTH,
+        )
+        st.metric(
+            "κ(X), condition number of X",
+            f"{sol.condition_number:.4g}",
+            help=r"$\sigma_{\max}/\sigma_{\min}$: the largest singular value of $X$ over its smallest.",
+            width=METRIC_WIDTH,
+        )
+        st.metric(
+            "κ(XᵀX) = κ(X)²",
+            f"{sol.gram_condition_number:.4g}",
+            help=r"Condition number of $X^\top X$, the normal equations' matrix: solving them loses "
+            r"about $\log_{10} \kappa(X^\top X)$ digits.",
+            width=METRIC_WIDTH,
+        )
+    st.caption(kappa_note(problem, result.settings.data))
     st.markdown("#### Closed form against the optimizers")
-    st.dataframe(
-        scoreboard(result),
-        hide_index=True,
-        column_config={
-            "loss L(w)": st.column_config.NumberColumn(format="%.6g"),
-            "distance to w*": st.column_config.NumberColumn(format="%.3e"),
-            "passes over data": st.column_config.NumberColumn(format="%.3g"),
-            "wall time (ms)": st.column_config.NumberColumn(format="%.3g"),
-        },
-    )
+    st.table(scoreboard(result), hide_index=True)
+    note = valley_note(problem, start_point(result.settings))
+    if note:
+        st.caption(note)
