@@ -13,7 +13,7 @@ from .common import path_specs
 from .conditioning import kappa_note, singular_message, valley_note
 from .tex import tex_matrix
 
-MAX_K_WRITTEN_OUT = 4  # beyond this a matrix of numbers is no longer legible
+MAX_K_WRITTEN_OUT = 3  # beyond this the matrices are wider than a 1024-px projector (and illegible)
 METRIC_WIDTH = 250  # px: four metrics in a row on a wide screen, two by two at 1024×768
 # How each closed-form solver is named on screen.
 SOLVER_NAMES = {"normal": "normal equations", "qr": "QR", "svd": "pseudo-inverse (SVD)"}
@@ -101,7 +101,7 @@ def closed_form_page() -> None:
             width=METRIC_WIDTH,
         )
         st.metric(
-            "κ(X), condition number of X",
+            "condition number κ(X)",
             f"{sol.condition_number:.4g}",
             help=r"$\sigma_{\max}/\sigma_{\min}$: the largest singular value of $X$ over its smallest.",
             width=METRIC_WIDTH,
