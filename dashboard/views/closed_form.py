@@ -27,12 +27,23 @@ DERIVATION = (  # one step a line: the three fit a 1024-px projector, one long l
 )
 
 
-def _number(value: float, digits: int) -> str:
-    return "0" if value == 0 else f"{value:.{digits}g}"
+def _number(digits: int):
+    """A cell formatter: ``digits`` significant digits, and a plain 0."""
+    return lambda v: "0" if v == 0 else f"{v:.{digits}g}"
+
+
+# How the table writes each number column (the frame keeps the numbers themselves).
+FORMATS = {
+    "loss L(w)": _number(6),
+    "distance to w*": _number(3),
+    "steps": "{:,}".format,
+    "passes over data": _number(3),
+    "wall time (ms)": _number(3),
+}
 
 
 def scoreboard(result) -> pd.DataFrame:
-    """Closed form against each run's final iterate, every number as the table shows it."""
+    """Closed form against each run's final iterate (numbers; ``FORMATS`` says how they are shown)."""
     problem = result.problem
     w_star, loss = problem.w_star, problem.loss
     method = problem.solution.method
@@ -40,11 +51,11 @@ def scoreboard(result) -> pd.DataFrame:
         {
             "method": "closed form: " + SOLVER_NAMES.get(method, method),
             "coefficients": np.array2string(w_star, precision=4, separator=", "),
-            "loss L(w)": _number(loss.value(w_star), 6),
-            "distance to w*": "0",
-            "steps": "0",
-            "passes over data": "1",
-            "wall time (ms)": _number(problem.solve_time * 1e3, 3),
+            "loss L(w)": loss.value(w_star),
+            "distance to w*": 0.0,
+            "steps": 0,
+            "passes over data": 1.0,
+            "wall time (ms)": problem.solve_time * 1e3,
         }
     ]
     for spec in path_specs(result):
@@ -54,11 +65,11 @@ def scoreboard(result) -> pd.DataFrame:
             {
                 "method": spec.label,
                 "coefficients": np.array2string(w, precision=4, separator=", "),
-                "loss L(w)": _number(float(t.loss[-1]), 6),
-                "distance to w*": _number(float(np.linalg.norm(w - w_star)), 3),
-                "steps": f"{int(t.n_steps):,}",
-                "passes over data": _number(float(t.passes), 3),
-                "wall time (ms)": _number(float(t.wall_time) * 1e3, 3),
+                "loss L(w)": float(t.loss[-1]),
+                "distance to w*": float(np.linalg.norm(w - w_star)),
+                "steps": int(t.n_steps),
+                "passes over data": float(t.passes),
+                "wall time (ms)": float(t.wall_time) * 1e3,
             }
         )
     return pd.DataFrame(rows)
@@ -115,7 +126,9 @@ def closed_form_page() -> None:
         )
     st.caption(kappa_note(problem, result.settings.data))
     st.markdown("#### Closed form against the optimizers")
-    st.table(scoreboard(result), hide_index=True)
+    # A static table, not a data grid: every column stays in view at 1024 px (text wraps), and
+    # projector mode's larger type reaches it.
+    st.table(scoreboard(result).style.format(FORMATS).hide(axis="index"))
     note = valley_note(problem, start_point(result.settings))
     if note:
         st.caption(note)

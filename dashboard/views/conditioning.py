@@ -46,7 +46,7 @@ def singular_message(problem) -> str | None:
         rf"$\kappa(X^\top X) = \kappa(X)^2 = {gram}$ is beyond $1/\varepsilon \approx "
         rf"{tex_number(DOUBLE_DIGITS, 2)}$, so $X^\top X$ is singular to rounding. $X$ itself has full "
         rf"rank {p} ($\kappa(X) = {kappa}$): shown instead is the SVD's solution $w^\star = X^+ y$, "
-        "the unique minimizer. Standardizing the columns would shrink κ."
+        "the unique minimizer. Standardizing the columns would shrink κ(X)."
     )
 
 
@@ -71,7 +71,7 @@ def kappa_note(problem, data) -> str:
             return text + r" With a single feature nothing is ill-conditioned: $\kappa(X) = 1$."
         return text + (
             " With a single feature the sidebar's κ slider has no effect (one feature's covariance "
-            rf"has κ = 1); this sample's $\kappa(X^\top X) = {gram}$, from the feature against the "
+            rf"has condition number 1); this sample's $\kappa(X^\top X) = {gram}$, from the feature against the "
             "intercept's column of ones, approaches 1 as $N$ grows."
         )
     return text + (

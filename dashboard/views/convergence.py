@@ -137,7 +137,8 @@ def convergence_page() -> None:
         st.metric(
             r"heavy ball's rate $\frac{\sqrt{\kappa} - 1}{\sqrt{\kappa} + 1}$",
             f"{th.heavy_ball_rate:.4g}",
-            help="With Polyak's optimal step and momentum: √κ instead of κ, the point of momentum.",
+            help=r"With Polyak's optimal step and momentum: $\sqrt{\kappa}$ instead of $\kappa$, the point "
+            "of momentum.",
             width=METRIC_WIDTH,
         )
     st.caption(_kappa_caption(th, problem.w_star.size))

@@ -187,7 +187,7 @@ def _column_space_step(problem, data) -> float:
     st.latex(r"r \perp \operatorname{col}(X) \iff X^\top r = 0 \iff X^\top X w^\star = X^\top y")
     st.latex(r"\|r\| = " + tex_number(r_norm))
     st.latex(r"\|X^\top r\| = " + tex_number(np.linalg.norm(X.T @ r), 2))
-    st.latex(r"\text{against } \|X^\top y\| = " + tex_number(np.linalg.norm(problem.loss.b * n)))
+    st.latex(r"\text{for scale: } \|X^\top y\| = " + tex_number(np.linalg.norm(problem.loss.b * n)))
     rss = float(r @ r)  # from the residual itself: no cancellation when the fit is exact
     st.latex(r"\mathrm{RSS}(w^\star) = \|r\|^2 = " + tex_number(rss))
     return rss

@@ -112,7 +112,7 @@ def test_math_view_numbers_match_numpy(case):
     xtr = value_after(xtr_tex, r"\|X^\top r\| =")
     assert xtr == pytest.approx(np.linalg.norm(X.T @ r), rel=0.05, abs=1e-14)
     assert xtr <= 1e-10 * np.linalg.norm(X.T @ y)  # the normal equations hold at w*
-    xty = value_after(latex_starting(at, r"\text{against }"), r"\|X^\top y\| =")
+    xty = value_after(latex_starting(at, r"\text{for scale: }"), r"\|X^\top y\| =")
     assert xty == pytest.approx(np.linalg.norm(X.T @ y), rel=RTOL)
     rss = value_after(latex_starting(at, r"\mathrm{RSS}(w^\star) = \|r\|^2 ="), "^2 =")
     assert rss == pytest.approx(r @ r, rel=RTOL, abs=1e-25)
