@@ -14,7 +14,7 @@ from .conditioning import kappa_note, singular_message, valley_note
 from .tex import tex_matrix
 
 MAX_K_WRITTEN_OUT = 3  # beyond this the matrices are wider than a 1024-px projector (and illegible)
-METRIC_WIDTH = 250  # px: four metrics in a row on a wide screen, two by two at 1024×768
+METRIC_WIDTH = "stretch"  # in a wrapping row: each as wide as its label, a new row when full
 # How each closed-form solver is named on screen.
 SOLVER_NAMES = {"normal": "normal equations", "qr": "QR", "svd": "pseudo-inverse (SVD)"}
 

@@ -70,9 +70,9 @@ def kappa_note(problem, data) -> str:
         if not problem.intercept:
             return text + r" With a single feature nothing is ill-conditioned: $\kappa(X) = 1$."
         return text + (
-            " With a single feature the sidebar's κ slider has no effect (one feature's covariance "
-            rf"has condition number 1); this sample's $\kappa(X^\top X) = {gram}$, from the feature against the "
-            "intercept's column of ones, approaches 1 as $N$ grows."
+            " With a single feature the sidebar's κ slider has no effect (one feature's covariance has "
+            rf"condition number 1); this sample's $\kappa(X^\top X) = {gram}$, from the feature against "
+            "the intercept's column of ones, approaches 1 as $N$ grows."
         )
     return text + (
         f" The sidebar's κ slider ({data.condition_number:g}) is the condition number of the covariance the "

@@ -26,7 +26,7 @@ X_AXIS = Choice(
     widget="segmented",
     fmt={"step": "steps", "epoch": "epochs"}.__getitem__,
 )
-METRIC_WIDTH = 250  # px: four metrics in a row on a wide screen, two by two at 1024×768
+METRIC_WIDTH = "stretch"  # in a wrapping row: each as wide as its label, a new row when full
 INTRO = (
     r"**The loss above its minimum, $L(w_t) - L^\star$, and the distance to the minimizer, "
     r"$\|w_t - w^\star\|$,** for every run, on log axes: a straight line is a constant rate."
@@ -115,30 +115,32 @@ def convergence_page() -> None:
     if note:
         st.caption(note)
     th = problem.theory
+    st.markdown("**Full-batch gradient descent on this data, in theory**")
     with st.container(horizontal=True):
         st.metric(
-            r"GD's stability limit $2/\lambda_{\max}$",
+            r"stable below $2/\lambda_{\max}$",
             f"{th.critical_learning_rate:.4g}",
-            help="Plain gradient descent with a constant step converges only below this η.",
+            help=r"Plain gradient descent with a constant step $\eta$ converges only below this.",
             width=METRIC_WIDTH,
         )
         st.metric(
-            r"best constant step $\frac{2}{\lambda_{\max} + \lambda_{\min}}$",
+            r"best step $\frac{2}{\lambda_{\max} + \lambda_{\min}}$",
             f"{th.optimal_learning_rate:.4g}",
-            help="The η with the fastest worst-case decay for plain gradient descent.",
+            help=r"The constant step $\eta$ with the fastest worst-case decay.",
             width=METRIC_WIDTH,
         )
         st.metric(
-            r"GD's rate there $\frac{\kappa - 1}{\kappa + 1}$",
+            r"its rate $\frac{\kappa - 1}{\kappa + 1}$",
             f"{th.optimal_rate:.4g}",
-            help="Each step multiplies the distance to the minimizer by at most this.",
+            help="GD's rate at the best step: each step multiplies the distance to the minimizer by at most "
+            "this.",
             width=METRIC_WIDTH,
         )
         st.metric(
-            r"heavy ball's rate $\frac{\sqrt{\kappa} - 1}{\sqrt{\kappa} + 1}$",
+            r"heavy ball $\frac{\sqrt{\kappa} - 1}{\sqrt{\kappa} + 1}$",
             f"{th.heavy_ball_rate:.4g}",
-            help=r"With Polyak's optimal step and momentum: $\sqrt{\kappa}$ instead of $\kappa$, the point "
-            "of momentum.",
+            help=r"Heavy-ball momentum's rate with Polyak's optimal step and momentum: $\sqrt{\kappa}$ "
+            r"instead of $\kappa$, the point of momentum.",
             width=METRIC_WIDTH,
         )
     st.caption(_kappa_caption(th, problem.w_star.size))
