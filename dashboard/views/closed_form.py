@@ -14,6 +14,7 @@ from .conditioning import kappa_note, singular_message, valley_note
 from .tex import tex_matrix
 
 MAX_K_WRITTEN_OUT = 3  # beyond this the matrices are wider than a 1024-px projector (and illegible)
+MAX_COEFFICIENTS = 8  # a table cell holds this many coefficients; K = 50 would fill a screen
 METRIC_WIDTH = "stretch"  # in a wrapping row: each as wide as its label, a new row when full
 # How each closed-form solver is named on screen.
 SOLVER_NAMES = {"normal": "normal equations", "qr": "QR", "svd": "pseudo-inverse (SVD)"}
@@ -25,6 +26,13 @@ DERIVATION = (  # one step a line: the three fit a 1024-px projector, one long l
     r"\Longrightarrow\quad & w^\star = (X^\top X)^{-1} X^\top y"
     r"\end{aligned}"
 )
+
+
+def coefficient_text(w: np.ndarray) -> str:
+    """A fit's coefficients for the table: four digits each, the first few of a long vector."""
+    shown = ", ".join(f"{v:.4g}" for v in w[:MAX_COEFFICIENTS])
+    more = f", … ({w.size} in all)" if w.size > MAX_COEFFICIENTS else ""
+    return f"[{shown}{more}]"
 
 
 def _number(digits: int):
@@ -50,7 +58,7 @@ def scoreboard(result) -> pd.DataFrame:
     rows = [
         {
             "method": "closed form: " + SOLVER_NAMES.get(method, method),
-            "coefficients": np.array2string(w_star, precision=4, separator=", "),
+            "coefficients": coefficient_text(w_star),
             "loss L(w)": loss.value(w_star),
             "distance to w*": 0.0,
             "steps": 0,
@@ -64,7 +72,7 @@ def scoreboard(result) -> pd.DataFrame:
         rows.append(
             {
                 "method": spec.label,
-                "coefficients": np.array2string(w, precision=4, separator=", "),
+                "coefficients": coefficient_text(w),
                 "loss L(w)": float(t.loss[-1]),
                 "distance to w*": float(np.linalg.norm(w - w_star)),
                 "steps": int(t.n_steps),

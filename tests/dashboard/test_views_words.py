@@ -207,3 +207,13 @@ def test_fit_says_how_to_read_it_for_each_shape():
     real = _open("Fit", "real data")
     assert any("nobody knows the true coefficients" in c.value for c in real.caption)
     assert not any(t["name"] == "true" for f in figures(real) for t in f["data"] if "name" in t)
+
+
+def test_the_scoreboard_shows_a_long_vector_by_its_first_coefficients():
+    at = open_app(view="Closed form", k="20")
+    problem = lab.build_problem(DataSettings(n_features=20))
+    cell = at.table[0].value["coefficients"].iloc[0]
+    assert cell.endswith(", … (20 in all)]")
+    shown = [float(v) for v in cell.strip("[]").split(", … ")[0].split(",")]
+    reference = np.linalg.lstsq(problem.X, problem.y, rcond=None)[0]
+    np.testing.assert_allclose(shown, reference[:8], rtol=5e-4)
