@@ -91,12 +91,12 @@ def convergence_page() -> None:
         bound = {
             "steps": x,
             "loss": gd_loss_bound(problem.loss, w0, run.learning_rate, steps),
-            "label": f"Run {number}: theory, bound",
+            "label": f"theory for Run {number}: bound",
         }
         exact = {
             "steps": x,
             "loss": gd_loss_exact(problem.loss, w0, run.learning_rate, steps),
-            "label": f"Run {number}: theory, exact",
+            "label": f"theory for Run {number}: exact",
         }
     show_chart(
         build_convergence_figure(

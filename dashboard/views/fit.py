@@ -29,9 +29,18 @@ def _fit_caption(problem) -> str:
 
 
 def _coef_caption(problem) -> str | None:
+    """What the coefficient chart cannot show: the truth of real data, or one answer when there are many."""
+    notes = []
     if problem.true_params is None:
-        return "Real data: nobody knows the true coefficients, so only the fits are shown."
-    return None
+        notes.append("Real data: nobody knows the true coefficients, so only the fits are shown.")
+    p = problem.X.shape[1]
+    if problem.solution.rank < p:
+        notes.append(
+            f"X has rank {problem.solution.rank} < {p}: many coefficient vectors fit these data equally "
+            "well, so the closed form (the one of smallest norm) need not match the true coefficients, and "
+            "a run may end at yet another."
+        )
+    return " ".join(notes) or None
 
 
 def fit_page() -> None:

@@ -349,7 +349,7 @@ def test_convergence_against_epochs_puts_batch_sizes_side_by_side(problem2):
     )
     gd = EpochTrajectory(*(getattr(base, f) for f in FakeTrajectory.__dataclass_fields__), steps_per_epoch=1)
     specs = [PathSpec("SGD", PATH_COLORS[1], sgd), PathSpec("GD", PATH_COLORS[0], gd)]
-    exact = {"steps": np.arange(41), "loss": np.geomspace(1.0, 1e-3, 41), "label": "Run 2: theory, exact"}
+    exact = {"steps": np.arange(41), "loss": np.geomspace(1.0, 1e-3, 41), "label": "theory for Run 2: exact"}
     fig = build_convergence_figure(
         specs, min_value=loss.min_value, w_star=loss.minimizer, exact=exact, x_axis="epoch"
     )
@@ -358,7 +358,8 @@ def test_convergence_against_epochs_puts_batch_sizes_side_by_side(problem2):
     assert set(np.round(top.x * 20).astype(int)) <= set(sgd.steps)  # step t drawn at t / 20
     assert top.x[-1] == 2.0 and named(fig, "GD")[0].x[-1] == 40  # 40 steps: 2 epochs of 20, or 40 of 1
     assert "epoch" in top.hovertemplate
-    np.testing.assert_array_equal(named(fig, "Run 2: theory, exact")[0].x[[0, -1]], [0, 40])  # drawn as given
+    theory = named(fig, "theory for Run 2: exact")[0]
+    np.testing.assert_array_equal(theory.x[[0, -1]], [0, 40])  # its steps drawn as given
     with pytest.raises(ValueError, match="x_axis"):
         build_convergence_figure(specs, min_value=loss.min_value, w_star=loss.minimizer, x_axis="seconds")
 

@@ -174,7 +174,7 @@ def test_convergence_names_the_run_its_theory_describes():
     at = _open("Convergence", "defaults")
     (chart,) = [f for f in figures(at) if f["layout"]["title"]["text"].startswith("Loss gap")]
     names = {t["name"] for t in chart["data"]}
-    assert {"Run 1: theory, bound", "Run 1: theory, exact"} <= names
+    assert {"theory for Run 1: bound", "theory for Run 1: exact"} <= names
     assert any("theory for Run 1" in m.value for m in at.markdown)
     problem = lab.build_problem(DataSettings())
     lam = np.linalg.eigvalsh(problem.X.T @ problem.X / problem.X.shape[0])
@@ -217,3 +217,9 @@ def test_the_scoreboard_shows_a_long_vector_by_its_first_coefficients():
     shown = [float(v) for v in cell.strip("[]").split(", … ")[0].split(",")]
     reference = np.linalg.lstsq(problem.X, problem.y, rcond=None)[0]
     np.testing.assert_allclose(shown, reference[:8], rtol=5e-4)
+
+
+def test_fit_says_when_the_coefficients_cannot_be_recovered():
+    note = " ".join(c.value for c in _open("Fit", "collinear").caption)
+    assert "X has rank 1 < 2: many coefficient vectors fit these data equally well" in note
+    assert "rank" not in " ".join(c.value for c in _open("Fit", "defaults").caption)
