@@ -147,7 +147,8 @@ def build_convergence_figure(
     plotly.graph_objects.Figure
         Per path a top and a bottom line (legend group = label), plus an ``x`` marker
         in each panel and an annotation with ``trajectory.message`` for a diverged
-        run; then the reference curves.
+        run; stochastic runs (a ``batch_size``) before full-batch ones, so these are
+        drawn on top, and the legend in the order of ``paths``; then the reference curves.
     """
     if x_axis not in X_AXES:
         raise ValueError(f"x_axis must be one of {sorted(X_AXES)}, got {x_axis!r}.")
@@ -166,10 +167,17 @@ def build_convergence_figure(
 
     data, annotations = [], []
     last_step = max([float(steps[-1]) for _, steps, _, _ in runs if steps.size] or [1.0])
-    for spec, steps, gap, dist in runs:
+    # Stochastic runs first, so a smooth full-batch line is drawn over their noise, not under it;
+    # the legend keeps the runs' order (legendrank).
+    order = sorted(range(len(runs)), key=lambda i: getattr(runs[i][0].trajectory, "batch_size", None) is None)
+    for i in order:
+        spec, steps, gap, dist = runs[i]
+        start = len(data)
         _add_run(
             data, annotations, spec, steps, gap, dist, (loss_floor, dist_floor), max_points, x_axis, dark
         )
+        for trace in data[start:]:
+            trace["legendrank"] = 100 + i
     for note in annotations:
         # Point the label into the plot: to the right of a run that blew up early.
         if note["x"] < 0.5 * last_step:

@@ -364,6 +364,24 @@ def test_convergence_against_epochs_puts_batch_sizes_side_by_side(problem2):
         build_convergence_figure(specs, min_value=loss.min_value, w_star=loss.minimizer, x_axis="seconds")
 
 
+@dataclass(frozen=True)
+class BatchTrajectory(FakeTrajectory):
+    batch_size: int | None = None
+
+
+def test_full_batch_lines_are_drawn_over_stochastic_noise(problem2):
+    _, loss = problem2
+    fields = [getattr(run_gd(loss, np.zeros(2), 0.5, 30), f) for f in FakeTrajectory.__dataclass_fields__]
+    specs = [
+        PathSpec("Run 1: GD", PATH_COLORS[0], BatchTrajectory(*fields, batch_size=None)),
+        PathSpec("Run 2: SGD", PATH_COLORS[1], BatchTrajectory(*fields, batch_size=10)),
+    ]
+    fig = build_convergence_figure(specs, min_value=loss.min_value, w_star=loss.minimizer)
+    assert [t.name for t in fig.data] == ["Run 2: SGD"] * 2 + ["Run 1: GD"] * 2  # GD last: on top
+    ranks = {t.name: t.legendrank for t in fig.data}
+    assert ranks["Run 1: GD"] < ranks["Run 2: SGD"]  # the legend keeps the runs' order
+
+
 def test_a_diverged_run_is_labelled_briefly_inside_the_plot(problem2):
     _, loss = problem2
     bad = PathSpec(
