@@ -270,6 +270,14 @@ def equal_axes(x_range, y_range, labels: Sequence[str]) -> dict:
         },
     }
 
+
 # A legend at the foot of the figure (container coordinates, not the plot's): below the x-axis
 # title whatever the plot's height, and plotly grows the bottom margin to fit its rows.
-LEGEND_FOOT = {"orientation": "h", "x": 0.0, "xanchor": "left", "y": 0.0, "yanchor": "bottom", "yref": "container"}
+LEGEND_FOOT = {
+    "orientation": "h",
+    "x": 0.0,
+    "xanchor": "left",
+    "y": 0.0,
+    "yanchor": "bottom",
+    "yref": "container",
+}
