@@ -13,7 +13,18 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .paths import DEFAULT_MAX_POINTS, PathSpec, downsample_indices
-from .style import END_MARKER_SIZE, LINE_WIDTH, ink, make_figure, paper, reference_color, significant, wrap
+from .style import (
+    END_MARKER_SIZE,
+    LEGEND_AT_BOTTOM,
+    LINE_WIDTH,
+    LOG_AXIS,
+    ink,
+    make_figure,
+    paper,
+    reference_color,
+    significant,
+    wrap,
+)
 
 FLOOR_FACTOR = 1e-16
 CEILING = 1e300
@@ -22,6 +33,15 @@ LOSS_AXIS_TITLE = "L(w<sub>t</sub>) − L*"
 DISTANCE_AXIS_TITLE = "‖w<sub>t</sub> − w*‖"
 BOUND_LABEL = "theoretical bound (full-batch GD)"
 EXACT_LABEL = "exact full-batch GD"
+TITLE = "Loss gap and distance to w*"
+# Two stacked log panels need room: each gets ~250 px of plot at this height, which keeps
+# a few decades of ticks apart on a 1024×768 projector.
+HEIGHT = 700
+MAX_LOG_LABELS = 6  # labels per log axis: whole decades (or every n-th) once the range spans two
+# The horizontal axis: steps t, or epochs (passes over the data, N samples' gradients each), which
+# puts runs with different batch sizes side by side at equal cost.
+X_AXES = {"step": "step t", "epoch": "epochs (passes over the data)"}
+_X_HOVER = {"step": "step %{x:,.0f}", "epoch": "epoch %{x:.4g}"}
 
 
 def distances(weights, w_star) -> np.ndarray:
@@ -97,6 +117,7 @@ def build_convergence_figure(
     w_star,
     bound=None,
     exact=None,
+    x_axis: str = "step",
     dark: bool = False,
     title: str | None = None,
     max_points: int = DEFAULT_MAX_POINTS,
@@ -113,7 +134,11 @@ def build_convergence_figure(
     bound, exact : array-like of shape (T,) or mapping, optional
         Reference curves drawn dashed (bound) and dotted (exact). An array is the
         loss gap L − L* at steps 0, 1, ..., T−1; a mapping may hold ``"loss"`` and/or
-        ``"distance"`` arrays, ``"steps"`` (default 0..T−1) and a ``"label"``.
+        ``"distance"`` arrays, ``"steps"`` (default 0..T−1) and a ``"label"``. Their
+        steps are drawn as given, in the unit of ``x_axis``.
+    x_axis : {"step", "epoch"}, default="step"
+        Against steps t, or against epochs: t divided by the run's steps per pass over
+        the data (⌈N/B⌉; 1 for full batch).
     dark, title, max_points
         Theme, title override, drawn points per curve (drawing only).
 
@@ -122,14 +147,17 @@ def build_convergence_figure(
     plotly.graph_objects.Figure
         Per path a top and a bottom line (legend group = label), plus an ``x`` marker
         in each panel and an annotation with ``trajectory.message`` for a diverged
-        run; then the reference curves.
+        run; stochastic runs (a ``batch_size``) before full-batch ones, so these are
+        drawn on top, and the legend in the order of ``paths``; then the reference curves.
     """
+    if x_axis not in X_AXES:
+        raise ValueError(f"x_axis must be one of {sorted(X_AXES)}, got {x_axis!r}.")
     w_star = np.asarray(w_star, dtype=float)
     runs = []
     for spec in paths:
         traj = spec.trajectory
         gap = np.asarray(traj.loss, dtype=float) - min_value
-        runs.append((spec, np.asarray(traj.steps), gap, distances(traj.weights, w_star)))
+        runs.append((spec, _x_values(traj, x_axis), gap, distances(traj.weights, w_star)))
     refs = [(_reference(bound, "bound"), "dash"), (_reference(exact, "exact"), "dot")]
     refs = [(ref, dash) for ref, dash in refs if ref is not None]
     first_gaps = [g[0] for _, _, g, _ in runs if g.size] + [r[1][0] for r, _ in refs if _has(r[1])]
@@ -139,50 +167,99 @@ def build_convergence_figure(
 
     data, annotations = [], []
     last_step = max([float(steps[-1]) for _, steps, _, _ in runs if steps.size] or [1.0])
-    for spec, steps, gap, dist in runs:
-        _add_run(data, annotations, spec, steps, gap, dist, loss_floor, dist_floor, max_points, dark)
+    # Stochastic runs first, so a smooth full-batch line is drawn over their noise, not under it;
+    # the legend keeps the runs' order (legendrank).
+    order = sorted(range(len(runs)), key=lambda i: getattr(runs[i][0].trajectory, "batch_size", None) is None)
+    for i in order:
+        spec, steps, gap, dist = runs[i]
+        start = len(data)
+        _add_run(
+            data, annotations, spec, steps, gap, dist, (loss_floor, dist_floor), max_points, x_axis, dark
+        )
+        for trace in data[start:]:
+            trace["legendrank"] = 100 + i
     for note in annotations:
         # Point the label into the plot: to the right of a run that blew up early.
         if note["x"] < 0.5 * last_step:
             note.update(ax=40, xanchor="left")
     for ref, dash in refs:
-        _add_reference(data, ref, dash, loss_floor, dist_floor, max_points, dark)
+        _add_reference(data, ref, dash, loss_floor, dist_floor, max_points, x_axis, dark)
 
     # Two stacked panels sharing the step axis (the layout make_subplots(rows=2,
     # shared_xaxes=True) would build, written out so the figure is built in one call).
-    log_axis = {"type": "log", "exponentformat": "power", "showexponent": "all"}
+    # Only the lower panel labels the steps: the upper one shares (and zooms with) its axis.
+    ticks = {row: _log_ticks([t["y"] for t in data if t["yaxis"] == _PANELS[row][1]]) for row in (1, 2)}
     layout = {
         "xaxis": {
             "anchor": "y",
             "domain": [0.0, 1.0],
             "matches": "x2",
-            "showticklabels": True,
+            "showticklabels": False,
             "rangemode": "nonnegative",
         },
-        "yaxis": {**log_axis, "anchor": "x", "domain": [0.54, 1.0], "title": {"text": LOSS_AXIS_TITLE}},
+        "yaxis": {
+            **LOG_AXIS,
+            **ticks[1],
+            "anchor": "x",
+            "domain": [0.55, 1.0],
+            "title": {"text": LOSS_AXIS_TITLE},
+        },
         "xaxis2": {
             "anchor": "y2",
             "domain": [0.0, 1.0],
-            "title": {"text": "step t"},
+            "title": {"text": X_AXES[x_axis]},
             "rangemode": "nonnegative",
         },
-        "yaxis2": {**log_axis, "anchor": "x2", "domain": [0.0, 0.46], "title": {"text": DISTANCE_AXIS_TITLE}},
+        "yaxis2": {
+            **LOG_AXIS,
+            **ticks[2],
+            "anchor": "x2",
+            "domain": [0.0, 0.47],
+            "title": {"text": DISTANCE_AXIS_TITLE},
+        },
         "annotations": annotations,
         "uirevision": "lsq-convergence",
         "hovermode": "closest",
-        "legend": {"orientation": "h", "y": -0.15},
+        "legend": LEGEND_AT_BOTTOM,
+        "height": HEIGHT,
+        "margin": {"t": 60},
     }
-    title = title or "Convergence to the closed-form solution w*"
+    title = title or TITLE
     return make_figure(data, layout, title=title, dark=dark)
 
 
 _PANELS = {1: ("x", "y"), 2: ("x2", "y2")}
 
 
+def _x_values(traj, x_axis: str) -> np.ndarray:
+    """Where each recorded iterate sits on the horizontal axis."""
+    steps = np.asarray(traj.steps)
+    if x_axis == "step":
+        return steps
+    return steps / getattr(traj, "steps_per_epoch", 1)
+
+
+def _log_ticks(curves) -> dict:
+    """Tick spacing for a log axis holding ``curves``: a few whole decades, never a crowd of 2s and 5s.
+
+    Plotly labels 2 and 5 between decades on a short log axis; over several decades on a
+    250-px panel those labels collide, so from two decades on only every n-th decade is labelled.
+    """
+    values = [np.asarray(c, dtype=float) for c in curves]
+    values = np.concatenate([v[np.isfinite(v) & (v > 0)] for v in values]) if values else np.array([])
+    if values.size == 0:
+        return {}
+    span = float(np.log10(values.max()) - np.log10(values.min()))
+    if span < 2:
+        return {"dtick": "D2"} if span >= 0.5 else {}
+    return {"dtick": max(1, int(np.ceil(span / (MAX_LOG_LABELS - 1))))}
+
+
 def _add_run(
-    data: list, annotations: list, spec: PathSpec, steps, gap, dist, loss_floor, dist_floor, max_points, dark
+    data: list, annotations: list, spec: PathSpec, steps, gap, dist, floors, max_points, x_axis, dark
 ) -> None:
     traj = spec.trajectory
+    loss_floor, dist_floor = floors
     y_loss, low_loss = _floored(gap, loss_floor)
     y_dist, low_dist = _floored(dist, dist_floor)
     idx = _thin(steps, y_loss, y_dist, max_points=max_points)
@@ -207,7 +284,7 @@ def _add_run(
                 "customdata": significant(raw[idx], 4),
                 # Only floored points carry a note; the others an empty string.
                 "text": np.where(low[idx], note, ""),
-                "hovertemplate": f"step %{{x:,.0f}}<br>{name} = %{{customdata:.3g}}%{{text}}"
+                "hovertemplate": f"{_X_HOVER[x_axis]}<br>{name} = %{{customdata:.3g}}%{{text}}"
                 + "<extra>%{fullData.name}</extra>",
             }
         )
@@ -237,24 +314,28 @@ def _add_run(
                 "legendgroup": spec.label,
                 "showlegend": False,
                 "customdata": [raw[j]],
-                "hovertemplate": f"diverged at step %{{x:,.0f}}<br>{name} = %{{customdata:.3g}}<br>"
+                "hovertemplate": f"diverged: {_X_HOVER[x_axis]}<br>{name} = %{{customdata:.3g}}<br>"
                 + wrap(message)
                 + "<extra>%{fullData.name}</extra>",
             }
         )
     if last is not None:
+        # A short label that fits a 1024-px projector: where it diverged. The whole message is in
+        # the hover of the x and in the run messages under the chart.
+        short = spec.label.split(":")[0] if spec.label.startswith("Run ") else spec.label
         annotations.append(
             {
                 "x": float(steps[last]),
                 "y": float(np.log10(y_loss[last])),  # annotations on a log axis take log10(y)
                 "xref": "x",
                 "yref": "y",
-                "text": f"<b>{spec.label}</b>: {wrap(message)}",
+                "text": f"<b>{short}</b>: {message.split(':')[0]}",
                 "showarrow": True,
                 "arrowhead": 2,
                 "arrowcolor": spec.color,
                 "ax": -40,
-                "ay": -30 - 45 * (len(annotations) % 3),  # stagger several diverged runs
+                # Below the x: a diverged curve ends at the top of its panel, under the title.
+                "ay": 30 + 40 * (len(annotations) % 3),  # stagger several diverged runs
                 "xanchor": "right",
                 "align": "left",
                 "font": {"color": ink(dark)},
@@ -270,7 +351,7 @@ def _last_finite(y: np.ndarray):
     return int(finite[-1]) if finite.size else None
 
 
-def _add_reference(data: list, ref, dash: str, loss_floor, dist_floor, max_points, dark) -> None:
+def _add_reference(data: list, ref, dash: str, loss_floor, dist_floor, max_points, x_axis, dark) -> None:
     steps, loss, dist, label = ref
     label = label or (BOUND_LABEL if dash == "dash" else EXACT_LABEL)
     curves = [(1, loss, loss_floor, "L − L*"), (2, dist, dist_floor, "‖w − w*‖")]
@@ -293,7 +374,7 @@ def _add_reference(data: list, ref, dash: str, loss_floor, dist_floor, max_point
                 "name": label,
                 "legendgroup": label,
                 "showlegend": not shown,
-                "hovertemplate": f"step %{{x:,.0f}}<br>{name} {relation} %{{y:.3g}}<extra>{label}</extra>",
+                "hovertemplate": f"{_X_HOVER[x_axis]}<br>{name} {relation} %{{y:.3g}}<extra>{label}</extra>",
             }
         )
         shown = True

@@ -12,9 +12,20 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import LINE_WIDTH, ink, make_figure, reference_color
+from .style import FIGURE_HEIGHT, LEGEND_AT_BOTTOM, LINE_WIDTH, ink, make_figure, merge, reference_color
 
 DEFAULT_MAX_DATA_POINTS = 2000
+SMALL_HEIGHT = 480  # the coefficient and residual charts: two side by side, or stacked at 1024 px
+PLANE_GRID = 12  # points per side of a drawn plane
+WIRE_LINES = 7  # lines per direction of a fit drawn as a wireframe
+# The 3D fit: a view from the front-left corner, a little above, far enough that the box's tick
+# labels stay inside the chart; the scene fills the plot, and a drag turns it (kept across reruns).
+SCENE_CAMERA = {
+    "eye": {"x": 1.2, "y": -1.35, "z": 0.75},
+    "up": {"x": 0, "y": 0, "z": 1},
+    "center": {"x": 0, "y": 0, "z": -0.15},  # the box a little up: its bottom corner holds the tick labels
+}
+SCENE_REVISION = "lsq-fit"
 # Fits that agree (GD converged to w*) would hide each other; a dash per fit keeps
 # every line visible where they overlap.
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
@@ -75,8 +86,10 @@ def build_fit_figure(
     -------
     plotly.graph_objects.Figure
         One feature: a data ``Scatter`` and one fitted line per fit. Two features: a
-        ``Scatter3d`` and one semi-transparent fitted-plane ``Surface`` per fit. More:
-        predicted vs observed, one ``Scatter`` per fit, and the y = x line.
+        ``Scatter3d`` of the data, the first fit's plane as a semi-transparent
+        ``Surface``, and every other fit's plane as a wireframe (a ``Scatter3d`` of
+        lines), so planes that coincide stay apart. More: predicted vs observed, one
+        ``Scatter`` per fit, and the y = x line. The legend sits at the figure's foot.
     """
     X, y, fits = _check(X, y, fits)
     features = X[:, 1:] if intercept_first else X  # (N, K_eff)
@@ -90,6 +103,7 @@ def build_fit_figure(
     else:
         data, layout = _predicted_vs_observed(X, y, fits, rows, dark)
         default = "Predicted against observed"
+    layout = merge({"legend": LEGEND_AT_BOTTOM, "height": FIGURE_HEIGHT, "margin": {"t": 60}}, layout)
     return make_figure(data, layout, title=title or default, dark=dark)
 
 
@@ -146,35 +160,68 @@ def _plane_fit(y, features, fits, rows, intercept_first, dark):
             "hovertemplate": "x₁ = %{x:.4g}<br>x₂ = %{y:.4g}<br>y = %{z:.4g}<extra>data</extra>",
         }
     ]
-    g1 = np.linspace(x1.min(), x1.max(), 12)
-    g2 = np.linspace(x2.min(), x2.max(), 12)
+    g1 = np.linspace(x1.min(), x1.max(), PLANE_GRID)
+    g2 = np.linspace(x2.min(), x2.max(), PLANE_GRID)
     G1, G2 = np.meshgrid(g1, g2)  # (12, 12), rows follow g2 like plotly's z
     design = _design(np.column_stack([G1.ravel(), G2.ravel()]), intercept_first)
-    for label, color, coef in fits:
-        data.append(
-            {
-                "type": "surface",
-                "x": g1,
-                "y": g2,
-                "z": (design @ coef).reshape(G1.shape),
-                "colorscale": [[0, color], [1, color]],
-                "showscale": False,
-                "opacity": 0.45,
-                "name": label,
-                "showlegend": True,
-                "hovertemplate": "x₁ = %{x:.4g}<br>x₂ = %{y:.4g}<br>ŷ = %{z:.4g}"
-                + "<extra>%{fullData.name}</extra>",
-            }
-        )
+    hover = "x₁ = %{x:.4g}<br>x₂ = %{y:.4g}<br>ŷ = %{z:.4g}<extra>%{fullData.name}</extra>"
+    for i, (label, color, coef) in enumerate(fits):
+        Z = (design @ coef).reshape(G1.shape)
+        if i == 0:
+            data.append(
+                {
+                    "type": "surface",
+                    "x": g1,
+                    "y": g2,
+                    "z": Z,
+                    "colorscale": [[0, color], [1, color]],
+                    "showscale": False,
+                    "opacity": 0.35,
+                    "name": label,
+                    "showlegend": True,
+                    "hovertemplate": hover,
+                }
+            )
+        else:
+            data.append(_wireframe(G1, G2, Z, label, color, hover))
     layout = {
         "scene": {
-            "xaxis": {"title": {"text": "feature x₁"}},
-            "yaxis": {"title": {"text": "feature x₂"}},
-            "zaxis": {"title": {"text": "target y"}},
+            "xaxis": {"title": {"text": "feature x₁"}, "nticks": 5},
+            "yaxis": {"title": {"text": "feature x₂"}, "nticks": 5},
+            "zaxis": {"title": {"text": "target y"}, "nticks": 5},
+            "aspectmode": "manual",
+            "aspectratio": {"x": 1, "y": 1, "z": 0.7},
+            "camera": SCENE_CAMERA,
+            "domain": {"x": [0.0, 1.0], "y": [0.0, 1.0]},
+            "uirevision": SCENE_REVISION,
         },
-        "uirevision": "lsq-fit",
+        "uirevision": SCENE_REVISION,
+        "margin": {"l": 0, "r": 0, "b": 0},
     }
     return data, layout
+
+
+def _wireframe(G1, G2, Z, label: str, color: str, hover: str) -> dict:
+    """A plane as a grid of lines (WIRE_LINES each way), one trace with gaps between lines."""
+    pick = np.unique(np.linspace(0, G1.shape[0] - 1, WIRE_LINES).round().astype(int))
+    gap = np.array([np.nan])
+    xs, ys, zs = [], [], []
+    for j in pick:  # lines along x₁ (a row of the grid), then along x₂ (a column)
+        for a, b, c in ((G1[j], G2[j], Z[j]), (G1[:, j], G2[:, j], Z[:, j])):
+            xs += [a, gap]
+            ys += [b, gap]
+            zs += [c, gap]
+    return {
+        "type": "scatter3d",
+        "x": np.concatenate(xs),
+        "y": np.concatenate(ys),
+        "z": np.concatenate(zs),
+        "mode": "lines",
+        "line": {"color": color, "width": LINE_WIDTH},
+        "connectgaps": False,
+        "name": label,
+        "hovertemplate": hover,
+    }
 
 
 def _predicted_vs_observed(X, y, fits, rows, dark):
@@ -288,8 +335,11 @@ def build_coef_figure(
         "xaxis": {"title": {"text": "coefficient"}},
         "yaxis": {"title": {"text": "value"}},
         "shapes": [_zero_line(ink(dark), 1)],
+        "legend": LEGEND_AT_BOTTOM,
+        "height": SMALL_HEIGHT,
+        "margin": {"t": 60},
     }
-    return make_figure(data, layout, title=title or "True and estimated coefficients", dark=dark)
+    return make_figure(data, layout, title=title or "True and fitted coefficients", dark=dark)
 
 
 def build_residual_figure(
@@ -331,5 +381,7 @@ def build_residual_figure(
         "xaxis": {"title": {"text": "fitted value ŷ = Xw"}},
         "yaxis": {"title": {"text": "residual y − ŷ"}},
         "shapes": [_zero_line(reference_color(dark), LINE_WIDTH - 1, "dash")],
+        "height": SMALL_HEIGHT,
+        "margin": {"t": 60},
     }
     return make_figure(data, layout, title=title or "Residuals against fitted values", dark=dark)

@@ -27,7 +27,7 @@ from dashboard.figures import (
     build_surface_figure,
     downsample_path,
 )
-from dashboard.figures.convergence import FLOOR_FACTOR
+from dashboard.figures.convergence import FLOOR_FACTOR, X_AXES, _log_ticks
 from dashboard.figures.landscape import CLIPPED_NOTE, END_LABEL, PROJECTED_NOTE, START_LABEL
 from dashboard.figures.style import END_SYMBOL, START_SYMBOL, W_STAR_LABEL, W_STAR_SYMBOL
 
@@ -316,6 +316,85 @@ def test_convergence_diverged_run_and_reference_curves(problem2):
     assert all(np.all(t.y > 0) for t in ref)
 
 
+def test_convergence_layout_reads_on_a_projector(problem2, runs2):
+    _, loss = problem2
+    fig = build_convergence_figure(runs2, min_value=loss.min_value, w_star=loss.minimizer)
+    layout = fig.layout
+    assert layout.height >= 650  # two log panels of ~250 px each, not 450 px for both
+    # The legend at the figure's foot (container coordinates): never over the "step t" title.
+    assert (layout.legend.yref, layout.legend.yanchor, layout.legend.y) == ("container", "bottom", 0)
+    assert layout.xaxis.showticklabels is False and layout.xaxis2.title.text == "step t"
+    for axis in (layout.yaxis, layout.yaxis2):  # many decades: whole decades only, a few labels
+        assert isinstance(axis.dtick, int) and axis.dtick >= 1
+
+
+def test_log_ticks_label_decades_or_two_and_five():
+    assert _log_ticks([np.geomspace(1.0, 1e-8, 50)]) == {"dtick": 2}  # 8 decades: every second one
+    assert _log_ticks([np.geomspace(1.0, 1e-3, 50), [np.nan, np.inf, 0.0]]) == {"dtick": 1}
+    assert _log_ticks([np.geomspace(2.0, 0.2, 50)]) == {"dtick": "D2"}  # one decade: 1, 2, 5
+    assert _log_ticks([[2.83, 2.8305]]) == {}  # a plateau: plotly's own ticks
+    assert _log_ticks([]) == {}
+
+
+@dataclass(frozen=True)
+class EpochTrajectory(FakeTrajectory):
+    steps_per_epoch: int = 1
+
+
+def test_convergence_against_epochs_puts_batch_sizes_side_by_side(problem2):
+    _, loss = problem2
+    base = run_gd(loss, np.zeros(2), 1.0 / loss.eigenvalues[0], 40)
+    sgd = EpochTrajectory(
+        *(getattr(base, f) for f in FakeTrajectory.__dataclass_fields__), steps_per_epoch=20
+    )
+    gd = EpochTrajectory(*(getattr(base, f) for f in FakeTrajectory.__dataclass_fields__), steps_per_epoch=1)
+    specs = [PathSpec("SGD", PATH_COLORS[1], sgd), PathSpec("GD", PATH_COLORS[0], gd)]
+    exact = {"steps": np.arange(41), "loss": np.geomspace(1.0, 1e-3, 41), "label": "theory for Run 2: exact"}
+    fig = build_convergence_figure(
+        specs, min_value=loss.min_value, w_star=loss.minimizer, exact=exact, x_axis="epoch"
+    )
+    assert fig.layout.xaxis2.title.text == X_AXES["epoch"]
+    top = named(fig, "SGD")[0]
+    assert set(np.round(top.x * 20).astype(int)) <= set(sgd.steps)  # step t drawn at t / 20
+    assert top.x[-1] == 2.0 and named(fig, "GD")[0].x[-1] == 40  # 40 steps: 2 epochs of 20, or 40 of 1
+    assert "epoch" in top.hovertemplate
+    theory = named(fig, "theory for Run 2: exact")[0]
+    np.testing.assert_array_equal(theory.x[[0, -1]], [0, 40])  # its steps drawn as given
+    with pytest.raises(ValueError, match="x_axis"):
+        build_convergence_figure(specs, min_value=loss.min_value, w_star=loss.minimizer, x_axis="seconds")
+
+
+@dataclass(frozen=True)
+class BatchTrajectory(FakeTrajectory):
+    batch_size: int | None = None
+
+
+def test_full_batch_lines_are_drawn_over_stochastic_noise(problem2):
+    _, loss = problem2
+    fields = [getattr(run_gd(loss, np.zeros(2), 0.5, 30), f) for f in FakeTrajectory.__dataclass_fields__]
+    specs = [
+        PathSpec("Run 1: GD", PATH_COLORS[0], BatchTrajectory(*fields, batch_size=None)),
+        PathSpec("Run 2: SGD", PATH_COLORS[1], BatchTrajectory(*fields, batch_size=10)),
+    ]
+    fig = build_convergence_figure(specs, min_value=loss.min_value, w_star=loss.minimizer)
+    assert [t.name for t in fig.data] == ["Run 2: SGD"] * 2 + ["Run 1: GD"] * 2  # GD last: on top
+    ranks = {t.name: t.legendrank for t in fig.data}
+    assert ranks["Run 1: GD"] < ranks["Run 2: SGD"]  # the legend keeps the runs' order
+
+
+def test_a_diverged_run_is_labelled_briefly_inside_the_plot(problem2):
+    _, loss = problem2
+    bad = PathSpec(
+        "Run 2: GD η=9", PATH_COLORS[1], run_gd(loss, np.zeros(2), 2.2 / loss.eigenvalues[0], 2000)
+    )
+    fig = build_convergence_figure([bad], min_value=loss.min_value, w_star=loss.minimizer)
+    (note,) = fig.layout.annotations
+    assert (
+        note.text == f"<b>Run 2</b>: diverged at step {bad.trajectory.steps[-1]}"
+    )  # the rest is in the hover
+    assert note.ay > 0  # below its x: a diverged curve ends at the top of its panel, under the title
+
+
 # --- fit -------------------------------------------------------------------------------------
 
 
@@ -333,17 +412,42 @@ def test_fit_figure_by_number_of_features():
     np.testing.assert_allclose(line.y, 2.0 + 3.0 * np.asarray(line.x))
 
     d2 = make_regression(50, 2, noise=0.1, seed=0)
-    fig = build_fit_figure(d2.X, d2.y, [("closed form", "#000000", d2.coef), ("GD", PATH_COLORS[0], d2.coef)])
-    assert types(fig) == ["scatter3d", "surface", "surface"]
+    gd = d2.coef * [1.1, 0.8]
+    fig = build_fit_figure(d2.X, d2.y, [("closed form", "#000000", d2.coef), ("GD", PATH_COLORS[0], gd)])
+    # The closed form is a translucent plane; a run's fit a wire grid, so planes that coincide stay apart.
+    assert types(fig) == ["scatter3d", "surface", "scatter3d"]
     plane = fig.data[1]
     np.testing.assert_allclose(plane.z[0, 0], d2.coef @ [plane.x[0], plane.y[0]])
     assert 0 < plane.opacity < 1
+    wire = named(fig, "GD")[0]
+    assert wire.mode == "lines" and wire.line.color == PATH_COLORS[0]
+    on = np.isfinite(np.asarray(wire.x, dtype=float))
+    xyz = np.column_stack([wire.x, wire.y, wire.z]).astype(float)[on]
+    np.testing.assert_allclose(xyz[:, 2], xyz[:, :2] @ gd, rtol=1e-12, atol=1e-12)  # every point on its plane
+    assert (~on).sum() >= 2 * 5  # gaps between the grid's lines, at least five each way
+    scene = fig.layout.scene
+    assert scene.uirevision and scene.camera.eye.z > 0  # a drag survives reruns; seen from above
+    assert scene.domain.x == (0.0, 1.0) and scene.domain.y == (0.0, 1.0)  # the box fills its chart
 
     d5 = make_regression(50, 5, noise=0.1, seed=0)
     fig = build_fit_figure(d5.X, d5.y, [("closed form", "#000000", d5.coef)])
     assert types(fig) == ["scatter", "scatter"]
     np.testing.assert_allclose(fig.data[0].y, d5.X @ d5.coef)
     np.testing.assert_allclose(fig.data[0].x, d5.y)
+
+
+def test_fit_charts_keep_their_legends_off_the_data():
+    d = make_regression(60, 2, noise=0.1, seed=3)
+    fits = [("closed form", "#000000", d.coef), ("Run 1: GD η=0.3, full batch", PATH_COLORS[0], d.coef)]
+    figs = [
+        build_fit_figure(d.X, d.y, fits),
+        build_fit_figure(d.X[:, :1], d.y, [(n, c, w[:1]) for n, c, w in fits]),
+        build_coef_figure(d.coef, fits),
+    ]
+    for fig in figs:  # at the figure's foot, below the axis titles, never over bars or the scene
+        assert (fig.layout.legend.yref, fig.layout.legend.yanchor) == ("container", "bottom")
+        assert fig.layout.height >= 450
+    assert build_residual_figure(d.X, d.y, d.coef).layout.height >= 450
 
 
 def test_fit_figure_thins_large_samples_for_drawing():

@@ -121,7 +121,7 @@ def _check_closed_form_numbers(at, params) -> None:
             continue
         assert math.isinf(number) and number > 0 and "κ" in metric.label, (metric.label, value, params)
         assert RANK_MESSAGE.search(text), f"{metric.label} = {value} with no rank message: {params}"
-    table = at.dataframe[0].value if at.dataframe else None
+    table = at.table[0].value if at.table else None
     if table is not None:
         for column in ("loss L(w)", "distance to w*"):
             for method, v in zip(table["method"], table[column], strict=True):

@@ -55,7 +55,7 @@ def test_a_link_reproduces_the_same_solution_and_final_iterates():
     params = {"n": "500", "k": "3", "noise": "1.25", "kappa": "100", "seed": "42", "r1_lr": "0.2",
               "r2_batch": "5", "view": "Closed form"}  # fmt: skip
     first, second = open_app(**params), open_app(**params)
-    table_a, table_b = first.dataframe[0].value, second.dataframe[0].value
+    table_a, table_b = first.table[0].value, second.table[0].value
     assert table_a["coefficients"].tolist() == table_b["coefficients"].tolist()
     assert np.allclose(table_a["loss L(w)"], table_b["loss L(w)"], rtol=0, atol=0)
     assert first.select_slider(key="n").value == 500 and first.number_input(key="seed").value == 42

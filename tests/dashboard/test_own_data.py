@@ -13,7 +13,7 @@ from dashboard.controls import MAX_FEATURES
 
 
 def _closed_form_coefficients(at) -> np.ndarray:
-    text = at.dataframe[0].value["coefficients"].iloc[0]
+    text = at.table[0].value["coefficients"].iloc[0]
     return np.array([float(v) for v in text.strip("[]").split(",")])
 
 
@@ -78,12 +78,12 @@ BAD_FILES = {
 def test_a_bad_upload_says_what_is_wrong_and_keeps_the_previous_data(case):
     content, pattern = BAD_FILES[case]
     at = _upload(open_app(src="upload", view="Closed form"), GOOD, "good.csv")
-    good = figures(at), at.dataframe[0].value["coefficients"].tolist()
+    good = figures(at), at.table[0].value["coefficients"].tolist()
     at.file_uploader(key="upload_file").clear().upload("bad.csv", content, "text/csv").run()
     assert not at.exception, at.exception
     messages = " ".join(e.value for e in at.error) + " ".join(c.value for c in at.sidebar.caption)
     assert re.search(pattern, messages, flags=re.I), messages
-    assert at.dataframe[0].value["coefficients"].tolist() == good[1], "the previous data must stay loaded"
+    assert at.table[0].value["coefficients"].tolist() == good[1], "the previous data must stay loaded"
 
 
 def test_semicolon_tab_and_bom_files_parse():
