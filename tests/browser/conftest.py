@@ -243,6 +243,7 @@ def ui():
     """The helpers above for test modules: ``from conftest import`` would find tests/dashboard's
     conftest when both folders run in one session (both are imported as ``conftest``)."""
     return SimpleNamespace(
+        PageWatch=PageWatch,
         CHART=CHART,
         open_app=open_app,
         control=control,

@@ -510,7 +510,8 @@ def test_every_figure_is_titled_labelled_small_and_plain(data2, loss2, tanh_case
         layout = fig.layout
         assert layout.title.text, name
         assert layout.template.layout.to_plotly_json() == {}, f"{name}: template should be 'none'"
-        assert layout.legend.orientation == "h" and layout.legend.y < 0, f"{name}: legend below"
+        below = layout.legend.yref == "container" and layout.legend.y == 0  # make_figure: at the bottom edge
+        assert layout.legend.orientation == "h" and below, f"{name}: legend below"
         if layout.scene.xaxis.title.text is None:
             for axis in ("xaxis", "yaxis"):
                 assert getattr(layout, axis).title.text, f"{name}: {axis} untitled"
