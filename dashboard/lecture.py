@@ -34,8 +34,12 @@ THEME = Choice(
     fmt=str.capitalize,
 )
 
+PAGE_STYLE = "page_style"  # the key of the sidebar's hidden block holding the page's style and script
+REDRAW, REDRAWS = "page_redraw", "_view_redraws"  # its hidden button, and how often it was pressed
+
 # Always on, whatever the mode: what every view needs on a 1024×768 projector.
-ROOM_CSS = """
+ROOM_CSS = (
+    """
 /* Charts get the width: Streamlit's wide layout pads the main column by 5rem a side, 6rem on top. */
 [data-testid="stMainBlockContainer"] { padding-left: 2rem; padding-right: 2rem; padding-top: 4rem; }
 /* Metrics and buttons wrap their words instead of ending in "…": the cut-off part is often the point. */
@@ -46,8 +50,9 @@ button .stMarkdownEllipsis, button .stMarkdownEllipsis p {
 /* The sidebar's Theme is the one switch (it is in the link); the app menu's own would disagree. */
 [data-testid^="stMainMenuItem-theme-"],
 [data-testid="stMainMenuItem-theme-Dark"] + [data-testid="stMainMenuDivider"] { display: none; }
-.st-key-theme_sync { display: none; }
 """
+    + f".st-key-{PAGE_STYLE} {{ display: none; }}\n"
+)
 
 # Streamlit sizes text, metrics, tables, captions, alerts and formulas in rem: a larger root
 # font enlarges them all at once (the chart's fonts are pixels: ``views.common`` scales those).
@@ -55,12 +60,17 @@ PROJECTOR_CSS = f"""
 html {{ font-size: {BASE_FONT_PX * PROJECTOR_SCALE:g}px; }}
 """
 
-# Streamlit picks its page theme once, as the page loads: from ``embed_options=light_theme`` or
-# ``dark_theme`` in the address if present (config.toml defines both themes), else the browser's
-# last choice or the system's. When the page's theme is not the one the link asks for, this
-# reloads the page with that option; the rest of the state is in the link, so nothing is lost.
-THEME_SYNC_JS = """
+# The page's script (runs in the page whenever the data it is sent with change).
+# Projector mode switched: the view is redrawn once the new type size is in place (view_block_key).
+# The theme: Streamlit picks its page theme once, as the page loads: from ``embed_options=
+# light_theme`` or ``dark_theme`` in the address if present (config.toml defines both themes), else
+# the browser's last choice or the system's. When the page's theme is not the one the link asks
+# for, this reloads the page with that option; the rest of the state is in the link, nothing is lost.
+PAGE_JS = """
 (function (data) {
+  const big = window.__lsqBig;
+  window.__lsqBig = data.big;
+  if (big !== undefined && big !== data.big) document.querySelector(`.st-key-${data.redraw} button`)?.click();
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app) return;
   const rgb = (getComputedStyle(app).backgroundColor.match(/[\\d.]+/g) || ["255", "255", "255"]).map(Number);
@@ -150,15 +160,31 @@ def render_presentation_controls() -> bool:
     """Projector mode and the theme, in the sidebar; the page's style for both. Returns projector mode."""
     big = BIG.render()
     theme = THEME.render()
-    css = ROOM_CSS + (PROJECTOR_CSS if big else "")
-    st.html(f"<style>{css}</style>")  # style only: Streamlit puts it where it takes no space
     value = None if theme == THEME.default else THEME.url_form(theme)
-    data = json.dumps({"theme": theme, "param": THEME.key, "value": value})
-    # A script runs again whenever its text changes; its (hidden) container keeps it out of the layout.
-    st.container(key="theme_sync").html(
-        f"<script>{THEME_SYNC_JS % data}</script>", unsafe_allow_javascript=True
-    )
+    data = json.dumps({"theme": theme, "param": THEME.key, "value": value, "big": big, "redraw": REDRAW})
+    css = ROOM_CSS + (PROJECTOR_CSS if big else "")
+    # A block of its own, hidden by the style it holds. The style is an element that stays from
+    # run to run (st.html of a lone <style> is redrawn with each run); the script runs again
+    # whenever its text changes, after the page has the style it came with.
+    with st.container(key=PAGE_STYLE):
+        st.markdown(f"<style>{css}</style>", unsafe_allow_html=True)
+        st.html(f"<script>{PAGE_JS % data}</script>", unsafe_allow_javascript=True)
+        st.button("Redraw the view", key=REDRAW, on_click=_count_redraw)
     return big
+
+
+def _count_redraw() -> None:
+    st.session_state[REDRAWS] = st.session_state.get(REDRAWS, 0) + 1
+
+
+def view_block_key() -> str:
+    """The key of the block the view is drawn in: a new one after projector mode changed.
+
+    A table (st.dataframe) sizes its type once, as it is first drawn, from the page's type size
+    at that moment; the page's script asks for a redraw (a hidden button) once the projector's
+    style is in place, and the view, in a block with a new key, is then drawn anew.
+    """
+    return f"view_{st.session_state.get(REDRAWS, 0)}"
 
 
 # The presentation controls a link holds (collected from this module's top-level specs).

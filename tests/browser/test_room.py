@@ -17,6 +17,7 @@ title and legend are checked, its axis titles are looked at in the screenshots.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from pathlib import Path
@@ -330,3 +331,100 @@ def test_the_scan_catches_what_it_is_for():
     assert [b for b in bad if not _findings(b)] == []
     good = "L(wₜ) − L* for every run; κ(XᵀX) = 9.46; w* = (XᵀX)⁻¹Xᵀy; Σᵢ xᵢ; 2/λmax = 1.12; batch size B = 10"
     assert _findings(good) == []
+
+
+# --- the theme and projector controls, as a lecturer uses them ----------------------------------------
+
+
+def _page_luminance(watch) -> float:
+    return _luminance(watch.page.evaluate(f"() => {APP_BACKGROUND}"))
+
+
+APP_BACKGROUND = "getComputedStyle(document.querySelector('[data-testid=\"stApp\"]')).backgroundColor"
+
+
+def _pick_theme(watch, ui, label: str) -> None:
+    ui.control(watch.page, "theme").get_by_role("radio", name=label, exact=True).click()
+    watch.page.wait_for_url(re.compile(f"embed_options={label.lower()}_theme"), timeout=30_000)
+    _settle(watch)
+
+
+def test_the_theme_control_switches_page_and_charts_and_keeps_the_theme_in_the_link(app_page, ui):
+    watch, page = app_page, app_page.page
+    ui.open_app(watch, "?view=Convergence")
+    assert _page_luminance(watch) > 200
+    _pick_theme(watch, ui, "Dark")
+    assert "theme=Dark" in page.url and "view=Convergence" in page.url, page.url
+    assert _page_luminance(watch) < 60
+    assert all(_luminance(p) < 60 for p in page.evaluate(PAPERS))
+    page.reload()  # the link alone brings it back
+    _settle(watch)
+    assert _page_luminance(watch) < 60
+    _pick_theme(watch, ui, "Light")
+    assert "theme=" not in page.url and _page_luminance(watch) > 200
+    assert all(_luminance(p) > 200 for p in page.evaluate(PAPERS))
+    assert _besides_reloads(watch) == []
+
+
+def _besides_reloads(watch) -> list[str]:
+    """The page's problems, less its own requests that a reload cut short (an image being fetched)."""
+    cut_short = f"requestfailed: {watch.base_url}/"
+    return [p for p in watch.problems if not p.startswith(cut_short)]
+
+
+@pytest.mark.parametrize(
+    ("system", "query", "reloaded_with", "dark"),
+    [
+        ("light", "?theme=dark", "embed_options=dark_theme", True),
+        ("dark", "", "embed_options=light_theme", False),
+    ],
+    ids=["a dark link on a light system", "a plain link on a dark system"],
+)
+def test_a_link_opens_in_its_own_theme_whatever_the_machine_prefers(
+    browser, server_url, ui, system, query, reloaded_with, dark
+):
+    """A typed ``?theme=dark`` reloads once into the dark page; a machine set to dark still opens
+    a link without ``theme`` light, as its sender saw it."""
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, color_scheme=system)
+    watch = ui.PageWatch(context.new_page(), server_url)
+    try:
+        watch.page.goto(f"{server_url}/{query}", wait_until="domcontentloaded")
+        watch.page.wait_for_url(re.compile(reloaded_with), timeout=60_000)
+        _settle(watch)
+        assert (_page_luminance(watch) < 60) is dark
+        assert all((_luminance(p) < 60) is dark for p in watch.page.evaluate(PAPERS))
+        assert _besides_reloads(watch) == []
+    finally:
+        context.close()
+
+
+def test_the_app_menu_offers_no_second_theme_switch(app_page, ui):
+    page = app_page.page
+    ui.open_app(app_page)
+    page.get_by_test_id("stMainMenu").click()
+    page.get_by_test_id("stMainMenuItem-print").wait_for()
+    items = page.locator("[data-testid^='stMainMenuItem-theme-']").all()
+    shown = [el.get_attribute("data-testid") for el in items if el.is_visible()]
+    assert shown == []
+
+
+def test_projector_mode_switched_on_enlarges_what_is_already_drawn(app_page, ui):
+    """On the Closed form view: metrics, the table and formulas grow without a reload."""
+    watch, page = app_page, app_page.page
+    ui.open_app(watch, "?view=Closed+form", charts=False)
+    measure = """() => ({
+        metric: parseFloat(getComputedStyle(document.querySelector('[data-testid=stMetricValue]')).fontSize),
+        formula: parseFloat(getComputedStyle(document.querySelector('.katex')).fontSize),
+        table: document.querySelector('[data-testid="stDataFrame"]').getBoundingClientRect().height,
+    })"""
+    before = page.evaluate(measure)
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    ui.control(page, "big").locator("label").click()
+    watch.wait_idle()
+    with contextlib.suppress(PlaywrightTimeout):  # the view is drawn anew (a table sizes its type then)
+        page.wait_for_function(f"h => ({measure})().table !== h", arg=before["table"], timeout=10_000)
+    after = page.evaluate(measure)
+    assert all(after[k] > before[k] for k in before), (before, after)
+    assert "big=true" in page.url
+    assert watch.problems == []

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _style_html(at) -> str:
-    return "".join(el.proto.body for el in at.get("html"))
+    return "".join(el.value for el in at.markdown if el.value.startswith("<style>"))
 
 
 @pytest.mark.parametrize("view", list(VIEWS))
@@ -98,3 +98,15 @@ def test_the_words_say_how_theme_and_projector_really_work():
     assert "Settings" not in lecture_section
     for spec in urlstate.link_specs().values():
         assert not re.search(r"Settings|⋮", spec.help), spec.help
+
+
+def test_the_view_is_drawn_anew_when_the_page_asks_after_projector_mode_changed():
+    """The page's script presses the hidden redraw button once the projector's style is in place:
+    the view then sits in a block with a new key (a table sizes its type as it is first drawn)."""
+    at = open_app(view="Closed form")
+    script = "".join(el.proto.body for el in at.get("html"))
+    assert '"big": false' in script and lecture.REDRAW in script
+    at.button(key=lecture.REDRAW).click().run()
+    assert not at.exception and at.session_state[lecture.REDRAWS] == 1
+    assert at.dataframe, "the view is drawn again"
+    assert '"big": true' in "".join(el.proto.body for el in open_app(big="true").get("html"))
