@@ -45,7 +45,7 @@ ROOM_CSS = (
 /* Metrics and buttons wrap their words instead of ending in "…": the cut-off part is often the point. */
 [data-testid="stMetric"] .stMarkdownEllipsis, [data-testid="stMetric"] .stMarkdownEllipsis p,
 button .stMarkdownEllipsis, button .stMarkdownEllipsis p {
-  white-space: normal; overflow: visible; text-overflow: clip;
+  white-space: normal; overflow: visible; text-overflow: clip; word-break: normal; overflow-wrap: normal;
 }
 /* The sidebar's Theme is the one switch (it is in the link); the app menu's own would disagree. */
 [data-testid^="stMainMenuItem-theme-"],
@@ -58,6 +58,8 @@ button .stMarkdownEllipsis, button .stMarkdownEllipsis p {
 # font enlarges them all at once (the chart's fonts are pixels: ``views.common`` scales those).
 PROJECTOR_CSS = f"""
 html {{ font-size: {BASE_FONT_PX * PROJECTOR_SCALE:g}px; }}
+/* The view switcher is the lecturer's: at its usual size it keeps to two rows on a 1024 px screen. */
+.st-key-view {{ zoom: {1 / PROJECTOR_SCALE:.4f}; }}
 """
 
 # The page's script (runs in the page whenever the data it is sent with change).
