@@ -11,6 +11,14 @@ the time from the key press until the app is idle again (script state back to
 ``notRunning``) with the charts changed is recorded. Budget (issue 7): every user
 served, no errors, p95 ≤ 2 s on a 2-core machine.
 
+``--workers W`` serves the hall from W Streamlit processes behind HAProxy
+(``python3 -m dashboard.serve``) when W > 1; lists (``--workers 1,2 --users
+60,120``) measure every pair against a fresh server and end with one table and
+the budgets of issue 13: W = 2 answers ≥ 1.7× the moves per second of W = 1, at
+60 users through the balancer p95 ≤ 1 s, every user served, zero errors. The
+CPU the serving processes used per answered move is printed too (the figure to
+extrapolate from), and how busy the rest of the machine was meanwhile.
+
 ``worst``: the heaviest settings the caps in ``dashboard/settings.py`` allow
 (N × K = MAX_CELLS, MAX_STEPS per run, four runs, an upload at
 server.maxUploadSize), each in a fresh process through AppTest: the rerun time
@@ -21,6 +29,7 @@ rerun's peak traced allocation (tracemalloc) and the process's peak RSS. Budget:
 Run:
     python3 bench/bench_lecture_hall.py                 # hall, 20 users, 60 s
     python3 bench/bench_lecture_hall.py hall --users 30 --seconds 90
+    python3 bench/bench_lecture_hall.py hall --clients protocol --workers 1,2 --users 60,120
     python3 bench/bench_lecture_hall.py worst
 """
 
@@ -28,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -48,6 +58,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]  # fmt: skip
 BUDGET_P95_S = 2.0
+SCALING_BUDGET = 1.7  # issue 13: W = 2 answers at least 1.7× the moves per second of W = 1
+BALANCED_USERS, BALANCED_P95_S = 60, 1.0  # issue 13: 60 users through the balancer, p95 ≤ 1 s
+MEAN_THINK_S = 3.0  # students wait uniform(2, 4) s between moves
 MIN_MOVING_S = 30.0  # a page that took long to load still moves its slider this long
 
 # A cheap digest of the drawn charts, polled while waiting (20 pages share two cores with the
@@ -94,35 +107,100 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(log_path: Path) -> tuple[subprocess.Popen, str]:
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+            return r.read().decode().strip() == "ok"
+    except OSError:
+        return False
+
+
+def start_server(log_path: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
+    """One ``streamlit run`` (workers = 1), or ``dashboard.serve``: that many workers behind HAProxy."""
     port = _free_port()
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
-        "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
+    if workers == 1:
+        cmd = [
+            sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
+            "--server.address", "127.0.0.1", "--server.port", str(port),
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        ]  # fmt: skip
+    else:
+        from dashboard.serve import find_haproxy
+
+        if find_haproxy() is None:
+            raise RuntimeError("--workers > 1 needs haproxy (apt-get install haproxy)")
+        cmd = [
+            sys.executable, "-m", "dashboard.serve", "--workers", str(workers),
+            "--address", "127.0.0.1", "--port", str(port),
+        ]  # fmt: skip
     log = open(log_path, "w")  # a file, not a pipe: a full pipe would stall the server
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # dashboard.serve opens its port once every worker is up
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early; see {log_path}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read().decode().strip() == "ok":
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
+            raise RuntimeError(f"the server exited early; see {log_path}")
+        if _healthy(url):
+            return proc, url
+        time.sleep(0.3)
     proc.terminate()
-    raise RuntimeError("streamlit did not answer /_stcore/health within 60 s")
+    raise RuntimeError("the server did not answer /_stcore/health within 120 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()  # dashboard.serve stops HAProxy and its workers on SIGTERM
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def server_pids(proc: subprocess.Popen, workers: int) -> list[int]:
+    """The processes doing the serving: the one server, or the supervisor's children (workers, HAProxy)."""
+    if workers == 1:
+        return [proc.pid]
+    try:
+        return [int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()]
+    except OSError:
+        return []
 
 
 def _status_kb(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
     return 0
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_s(pids: list[int]) -> float:
+    """User + system CPU seconds the processes have used (all their threads)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICK
+
+
+def _machine_busy_s() -> float:
+    """CPU seconds the whole machine has been busy (every process, every core), from /proc/stat."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(
+        int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
+    return (user + nice + system + irq + softirq + steal) / TICK
+
+
+def _own_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 class User:
@@ -132,6 +210,7 @@ class User:
         self.problems: list[str] = []
         self.moves = 0
         self.load_s = float("nan")
+        self.move_bytes: list[int] = []  # protocol clients: websocket bytes received per answered move
 
     @property
     def served(self) -> bool:
@@ -182,16 +261,16 @@ async def _user(browser, url: str, user: User, stop_at: float, start_delay: floa
         await context.close()
 
 
-async def _hall(
-    url: str, users: int, seconds: float, server_pid: int, clients: str
-) -> tuple[list[User], int, float]:
+async def _hall(url: str, users: int, seconds: float, pids, clients: str) -> tuple[list[User], int, float]:
+    """Run the crowd; ``pids()`` names the serving processes, whose summed RSS is sampled."""
     from playwright.async_api import async_playwright
 
     crowd = [User(i) for i in range(users)]
     peak_rss_kb = 0
-    async with async_playwright() as pw:
+    async with contextlib.AsyncExitStack() as stack:
         browser = None
-        if clients == "browser":
+        if clients == "browser":  # protocol clients need no playwright driver eating CPU beside them
+            pw = await stack.enter_async_context(async_playwright())
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         start = time.perf_counter()
         stop_at = start + seconds
@@ -204,50 +283,131 @@ async def _hall(
             for u in crowd
         ]
         while not all(t.done() for t in tasks):
-            peak_rss_kb = max(peak_rss_kb, _status_kb(server_pid, "VmRSS"))
+            peak_rss_kb = max(peak_rss_kb, sum(_status_kb(p, "VmRSS") for p in pids()))
             await asyncio.sleep(0.5)
         elapsed = time.perf_counter() - start
         if browser is not None:
             await browser.close()
-    peak_rss_kb = max(peak_rss_kb, _status_kb(server_pid, "VmHWM"))
+    if len(pids()) == 1:  # one process: its own high-water mark catches a peak between samples
+        peak_rss_kb = max(peak_rss_kb, _status_kb(pids()[0], "VmHWM"))
     return crowd, peak_rss_kb, elapsed
 
 
-def run_hall(users: int, seconds: float, clients: str = "browser") -> int:
+def run_hall(users: int, seconds: float, clients: str = "browser", workers: int = 1) -> dict:
+    """One hall against a fresh server; prints its table and returns its figures."""
     log = Path(os.environ.get("TMPDIR", "/tmp")) / "bench_lecture_hall_server.log"
-    proc, url = start_server(log)
+    load_before = os.getloadavg()
+    proc, url = start_server(log, workers)
     try:
-        idle_kb = _status_kb(proc.pid, "VmRSS")
-        crowd, peak_kb, elapsed = asyncio.run(_hall(url, users, seconds, proc.pid, clients))
+        pids = lambda: server_pids(proc, workers)  # noqa: E731
+        idle_kb = sum(_status_kb(p, "VmRSS") for p in pids())
+        cpu0, own0, busy0 = _cpu_s(pids()), _own_cpu_s(), _machine_busy_s()
+        crowd, peak_kb, elapsed = asyncio.run(_hall(url, users, seconds, pids, clients))
+        server_cpu, own_cpu = _cpu_s(pids()) - cpu0, _own_cpu_s() - own0
+        others_cpu = max(0.0, _machine_busy_s() - busy0 - server_cpu - own_cpu)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
     latencies = [x for u in crowd for x in u.latencies]
     how = "pages in one headless Chromium" if clients == "browser" else "websocket clients, no browser"
-    print(f"\nLecture hall: {users} users ({how}), {seconds:.0f} s of slider moves, {os.cpu_count()} cores")
-    print(f"{'user':>4} {'load s':>7} {'moves':>6} {'p50 s':>7} {'max s':>7}  status")
+    where = "one streamlit process" if workers == 1 else f"{workers} workers behind HAProxy (dashboard.serve)"
+    print(
+        f"\nLecture hall: {users} users ({how}) against {where}, {seconds:.0f} s of slider moves, "
+        f"{os.cpu_count()} cores; load average before: {load_before[0]:.2f}"
+    )
+    if users <= 30:
+        print(f"{'user':>4} {'load s':>7} {'moves':>6} {'p50 s':>7} {'max s':>7}  status")
     for u in crowd:
-        status = "ok" if u.served else "; ".join(u.problems[:2]) or "no move answered"
-        print(
-            f"{u.index:>4} {u.load_s:>7.2f} {u.moves:>6} {percentile(u.latencies, 0.5):>7.2f} "
-            f"{max(u.latencies, default=float('nan')):>7.2f}  {status}"
-        )
-    served = sum(u.served for u in crowd)
-    errors = sum(len(u.problems) for u in crowd)
-    p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
+        if users <= 30 or not u.served:
+            status = "ok" if u.served else "; ".join(u.problems[:2]) or "no move answered"
+            print(
+                f"{u.index:>4} {u.load_s:>7.2f} {u.moves:>6} {percentile(u.latencies, 0.5):>7.2f} "
+                f"{max(u.latencies, default=float('nan')):>7.2f}  {status}"
+            )
+    result = {
+        "workers": workers,
+        "users": users,
+        "served": sum(u.served for u in crowd),
+        "errors": sum(len(u.problems) for u in crowd),
+        "moves": len(latencies),
+        "moves_per_s": len(latencies) / elapsed,
+        "p50": percentile(latencies, 0.5),
+        "p95": percentile(latencies, 0.95),
+        "max": max(latencies, default=float("nan")),
+        "server_cores": server_cpu / elapsed,
+        "cpu_per_move_ms": 1000 * server_cpu / max(1, len(latencies)),
+        "bench_cores": own_cpu / elapsed,
+        "other_cores": others_cpu / elapsed,
+        "rss_mb": (idle_kb / 1024, peak_kb / 1024),
+        "kb_per_move": sum(b for u in crowd for b in u.move_bytes) / 1000 / max(1, len(latencies)),
+    }
+    r = result
     print()
-    print(f"{'users served':<34} {served} / {users}")
-    print(f"{'slider moves answered':<34} {len(latencies)} ({len(latencies) / elapsed:.1f} per s)")
-    print(f"{'errors (console, page, requests)':<34} {errors}")
-    print(f"{'input → chart updated, p50':<34} {p50:.2f} s")
-    print(f"{'input → chart updated, p95':<34} {p95:.2f} s   (budget {BUDGET_P95_S:.1f} s)")
-    print(f"{'input → chart updated, max':<34} {max(latencies, default=float('nan')):.2f} s")
-    print(f"{'server RSS idle → peak':<34} {idle_kb / 1024:.0f} MB → {peak_kb / 1024:.0f} MB")
-    ok = served == users and errors == 0 and p95 <= BUDGET_P95_S
+    print(f"{'users served':<34} {r['served']} / {users}")
+    print(f"{'slider moves answered':<34} {r['moves']} ({r['moves_per_s']:.1f} per s)")
+    print(f"{'errors (console, page, requests)':<34} {r['errors']}")
+    print(f"{'input → chart updated, p50':<34} {r['p50']:.2f} s")
+    print(f"{'input → chart updated, p95':<34} {r['p95']:.2f} s   (budget {BUDGET_P95_S:.1f} s)")
+    print(f"{'input → chart updated, max':<34} {r['max']:.2f} s")
+    print(
+        f"{'CPU, in cores busy on average':<34} server {r['server_cores']:.2f} "
+        f"({r['cpu_per_move_ms']:.0f} ms per move), bench clients {r['bench_cores']:.2f}, "
+        f"everything else on the machine {r['other_cores']:.2f}"
+    )
+    print(f"{'server RSS idle → peak':<34} {r['rss_mb'][0]:.0f} MB → {r['rss_mb'][1]:.0f} MB")
+    if clients == "protocol":
+        print(f"{'sent to a student per move':<34} {r['kb_per_move']:.0f} kB (websocket, uncompressed)")
+    ok = r["served"] == users and r["errors"] == 0 and r["p95"] <= BUDGET_P95_S
     print(f"{'within budget':<34} {'yes' if ok else 'NO'}")
+    result["ok"] = ok
+    return result
+
+
+def run_halls(workers: list[int], users: list[int], seconds: float, clients: str) -> int:
+    """Every (W, users) pair, each against a fresh server, then one table and issue 13's budgets."""
+    results = [run_hall(u, seconds, clients, w) for w in workers for u in users]
+    if len(results) == 1:
+        return 0 if results[0]["ok"] else 1
+    print(f"\nSummary ({clients} clients, {seconds:.0f} s each, {os.cpu_count()} cores)")
+    print(
+        f"A student moves every 2–4 s once answered, so U students ask for at most U / {MEAN_THINK_S:.0f} "
+        "moves per s ('asked'): a server near that is keeping up, not at its limit."
+    )
+    print(
+        f"{'W':>2} {'users':>5} {'served':>7} {'errors':>6} {'moves/s':>8} {'asked':>6} {'p50 s':>6} "
+        f"{'p95 s':>6} {'max s':>6} {'server cores':>12} {'ms CPU/move':>11} {'others':>6} "
+        f"{'RSS peak MB':>11}"
+    )
+    for r in results:
+        print(
+            f"{r['workers']:>2} {r['users']:>5} {r['served']:>3} / {r['users']:<3}{r['errors']:>4} "
+            f"{r['moves_per_s']:>8.1f} {r['users'] / MEAN_THINK_S:>6.0f} {r['p50']:>6.2f} "
+            f"{r['p95']:>6.2f} {r['max']:>6.2f} "
+            f"{r['server_cores']:>12.2f} {r['cpu_per_move_ms']:>11.0f} {r['other_cores']:>6.2f} "
+            f"{r['rss_mb'][1]:>11.0f}"
+        )
+    by = {(r["workers"], r["users"]): r for r in results}
+    ok = all(r["served"] == r["users"] and r["errors"] == 0 for r in results)
+    print(f"\n{'every user served, zero errors':<44} {'yes' if ok else 'NO'}")
+    for u in users:
+        for w in workers:
+            if w > 1 and (1, u) in by:
+                ratio = by[(w, u)]["moves_per_s"] / by[(1, u)]["moves_per_s"]
+                verdict = ""
+                if w == 2:
+                    good = ratio >= SCALING_BUDGET
+                    ok &= good
+                    verdict = f"(budget ≥ {SCALING_BUDGET:.2f}) {'yes' if good else 'NO'}"
+                print(f"{f'{u} users: moves/s W={w} ÷ W=1':<44} {ratio:.2f}   {verdict}")
+            if w > 1 and u == BALANCED_USERS:
+                good = by[(w, u)]["p95"] <= BALANCED_P95_S
+                ok &= good
+                print(
+                    f"{f'{u} users, W={w}: p95':<44} {by[(w, u)]['p95']:.2f} s (budget ≤ "
+                    f"{BALANCED_P95_S:.1f} s) {'yes' if good else 'NO'}"
+                )
+    judged = {1, 2} <= set(workers)  # the budgets compare W = 2 with W = 1
+    verdict = ("yes" if ok else "NO") if judged else "not judged (measure --workers 1,2)"
+    print(f"{'within issue 13 budgets':<44} {verdict}")
     return 0 if ok else 1
 
 
@@ -277,9 +437,12 @@ async def _protocol_user(url: str, user: User, stop_at: float, start_delay: floa
             msg.rerun_script.widget_states.CopyFrom(widgets)
         return msg.SerializeToString()
 
-    async def until_finished(ws, slider: list) -> None:
+    async def until_finished(ws, slider: list) -> int:
+        received = 0
         while True:
-            fwd = ForwardMsg.FromString(await asyncio.wait_for(ws.recv(), timeout=60))
+            raw = await asyncio.wait_for(ws.recv(), timeout=60)
+            received += len(raw)
+            fwd = ForwardMsg.FromString(raw)
             kind = fwd.WhichOneof("type")
             if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 element = fwd.delta.new_element
@@ -288,7 +451,7 @@ async def _protocol_user(url: str, user: User, stop_at: float, start_delay: floa
                 if element.WhichOneof("type") == "slider" and element.slider.label.startswith("Noise"):
                     slider[:] = [element.slider.id]
             if kind == "script_finished":
-                return
+                return received
 
     try:
         await asyncio.sleep(start_delay)
@@ -317,8 +480,9 @@ async def _protocol_user(url: str, user: User, stop_at: float, start_delay: floa
                 user.moves += 1
                 t0 = time.perf_counter()
                 await ws.send(rerun(widgets))
-                await until_finished(ws, slider)
+                received = await until_finished(ws, slider)
                 user.latencies.append(time.perf_counter() - t0)
+                user.move_bytes.append(received)
     except Exception as exc:  # a timeout or a refused connection is this user's failure
         user.problems.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}")
 
@@ -505,11 +669,28 @@ def run_worst() -> int:
     return 0
 
 
+def _counts(text: str) -> list[int]:
+    try:
+        counts = [int(part) for part in text.split(",")]
+    except ValueError:
+        counts = []
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"expected whole numbers ≥ 1, comma separated, not {text!r}")
+    return counts
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", nargs="?", default="hall", choices=("hall", "worst", "_one"))
     parser.add_argument("case", nargs="?")
-    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--users", type=_counts, default=[20], help="students, or a list: 60,120")
+    parser.add_argument(
+        "--workers",
+        type=_counts,
+        default=[1],
+        help="Streamlit processes; above 1 they run behind HAProxy (python3 -m dashboard.serve); "
+        "a list (1,2) measures each in turn",
+    )
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument(
         "--clients",
@@ -525,7 +706,7 @@ def main() -> int:
         return 0
     if args.what == "worst":
         return run_worst()
-    return run_hall(args.users, args.seconds, args.clients)
+    return run_halls(args.workers, args.users, args.seconds, args.clients)
 
 
 if __name__ == "__main__":

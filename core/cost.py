@@ -7,11 +7,18 @@ Flop counts for N samples and K features:
     SVD                ~ 2NK² + 11K³ (a QR, then the SVD of the K×K factor)
     one SGD epoch      ~ 4NK (N steps of a K-vector dot product and update)
 
-So time ≈ a·NK² + b·K³ + c for the closed forms and d·NK + e for an SGD epoch;
-:func:`fit_cost_model` fits those constants to measurements. The comparison
-that matters: per row, a closed form pays ~K² (in fast BLAS), one SGD epoch ~K
-(in a compiled loop). The closed form is cheaper than *one* epoch only up to a
-feature count K* ≈ d/a, nearly whatever N is — and SGD needs many epochs.
+Each method also reads X once (checking it, forming residuals: ~NK) and an SGD
+epoch pays a fixed cost per row (~N: drawing the order, the loop), so the model is
+
+    closed forms   seconds ≈ a·NK² + b·K³ + c·NK + e
+    SGD epoch      seconds ≈ c·NK + f·N + e
+
+and :func:`fit_cost_model` fits those constants to measurements. A term the
+measurements cannot tell from zero (the K³ of a solve, while K ≪ N) is left out
+of the fit and reported as not resolved, rather than shown as a number. The
+comparison that matters: per row, a closed form pays ~K² (in fast BLAS), one SGD
+epoch ~K (in a compiled loop). The closed form is cheaper than *one* epoch only up
+to a feature count K* ≈ c_SGD/a, nearly whatever N is — and SGD needs many epochs.
 """
 
 from __future__ import annotations
@@ -127,18 +134,92 @@ def time_methods(
     return pd.DataFrame(rows, columns=["n_samples", "n_features", "method", "seconds"])
 
 
+# The model's terms, in the column order of fit_cost_model; each method fits its own subset.
+TERMS = ("per_nk2", "per_k3", "per_nk", "per_n", "overhead")
+TERM_LABELS = {"per_nk2": "NK²", "per_k3": "K³", "per_nk": "NK", "per_n": "N", "overhead": "1"}
+MODEL_TERMS = {
+    **dict.fromkeys(CLOSED_FORMS, ("per_nk2", "per_k3", "per_nk", "overhead")),
+    "SGD epoch": ("per_nk", "per_n", "overhead"),
+}
+RESOLVED_T = 2.0  # a coefficient is resolved when it is at least this many standard errors above 0
+# Other work on the machine only ever slows a timing down: a row measured more than this many times
+# its fitted time was disturbed in every repeat and is left out of the fit (at most MAX_LEFT_OUT of them).
+DISTURBED = 2.0
+MAX_LEFT_OUT = 0.25
+
+
 def _terms(method: str, n, k) -> np.ndarray:
-    n, k = np.asarray(n, dtype=float), np.asarray(k, dtype=float)
-    if method == "SGD epoch":
-        return np.stack([np.zeros_like(n * k), np.zeros_like(n * k), n * k, np.ones_like(n * k)], axis=-1)
-    return np.stack([n * k**2, k**3, np.zeros_like(n * k), np.ones_like(n * k)], axis=-1)
+    """The model's regressors at sizes (n, k): shape (..., len(TERMS)), zero for terms the method lacks."""
+    n, k = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(k, dtype=float))
+    columns = {"per_nk2": n * k**2, "per_k3": k**3, "per_nk": n * k, "per_n": n, "overhead": np.ones_like(n)}
+    used = MODEL_TERMS[method]
+    return np.stack([columns[t] if t in used else np.zeros_like(n) for t in TERMS], axis=-1)
+
+
+def _relative_fit(D: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Non-negative least squares of D·coef ≈ 1 (D: regressors divided by the measured time).
+
+    Returns the coefficients, their standard errors (NaN without residual degrees of freedom)
+    and the relative residuals D·coef − 1.
+    """
+    scale = D.max(axis=0)  # conditioning: NK² and 1 differ by 10 orders of magnitude
+    Ds = D / scale
+    coef, _ = scipy.optimize.nnls(Ds, np.ones(D.shape[0]))
+    resid = Ds @ coef - 1.0
+    dof = D.shape[0] - D.shape[1]
+    se = np.full(D.shape[1], np.nan)
+    if dof > 0:
+        # Ordinary least-squares standard errors (at an interior NNLS solution the two fits coincide).
+        cov = (resid @ resid / dof) * np.linalg.pinv(Ds.T @ Ds)
+        se = np.sqrt(np.maximum(np.diag(cov), 0.0))
+    return coef / scale, se / scale, resid
+
+
+def _undisturbed(T: np.ndarray, t: np.ndarray, terms: tuple[str, ...]) -> np.ndarray:
+    """Rows not measured DISTURBED times slower than the full model fitted to the others: bool (m,)."""
+    cols = [TERMS.index(name) for name in terms]
+    keep = np.ones(t.size, dtype=bool)
+    for _ in range(5):
+        coef, _, _ = _relative_fit(T[keep][:, cols] / t[keep, None])
+        ratio = t / np.maximum(T[:, cols] @ coef, 1e-300)  # measured / predicted
+        slow = ratio > DISTURBED
+        most = int(MAX_LEFT_OUT * t.size)
+        if slow.sum() > most:  # keep all but the `most` slowest
+            slow = np.zeros(t.size, dtype=bool)
+            slow[np.argsort(-ratio)[:most]] = True
+        if np.array_equal(~slow, keep):
+            break
+        keep = ~slow
+    return keep
+
+
+def _fit_one(T: np.ndarray, t: np.ndarray, terms: tuple[str, ...]) -> tuple[dict, dict, np.ndarray]:
+    """Backward elimination: drop the least certain term until every kept one is resolved."""
+    kept = list(terms)
+    while True:
+        cols = [TERMS.index(name) for name in kept]
+        coef, se, resid = _relative_fit(T[:, cols] / t[:, None])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tstat = np.where(coef > 0, coef / se, 0.0)  # se = 0 (an exact fit): inf
+        tstat = np.where(np.isnan(tstat), np.inf, tstat)  # no degrees of freedom left: keep what is > 0
+        worst = int(np.argmin(tstat))
+        if len(kept) == 1 or tstat[worst] >= RESOLVED_T:
+            return dict(zip(kept, coef, strict=True)), dict(zip(kept, se, strict=True)), resid
+        del kept[worst]
 
 
 def fit_cost_model(timings: pd.DataFrame) -> pd.DataFrame:
-    """Fit seconds ≈ a·NK² + b·K³ + c (closed forms) and d·NK + e (SGD epoch) per method.
+    """Fit seconds ≈ a·NK² + b·K³ + c·NK + e (closed forms) and c·NK + f·N + e (SGD epoch) per method.
 
-    Non-negative least squares on *relative* error (each row divided by its
-    own time), so small and large sizes count alike, as on log axes.
+    Least squares on *relative* error (each row divided by its own time), so small and
+    large sizes count alike, as on log axes; coefficients are non-negative. A row
+    measured more than ``DISTURBED`` = 2 times slower than the model fitted to the
+    others was disturbed by other work on the machine in every repeat: it is left out
+    (at most a quarter of the rows; :func:`left_out` tells which). Then the least
+    certain term is dropped and the rest refitted, until every kept coefficient is at
+    least ``RESOLVED_T`` = 2 standard errors above zero: a term these sizes cannot tell
+    from zero (typically K³ while K ≪ N, since K³/NK² = K/N) is reported as not
+    resolved instead of as a number.
 
     Parameters
     ----------
@@ -148,9 +229,13 @@ def fit_cost_model(timings: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per method measured: ``method``, ``per_nk2`` (a), ``per_k3``
-        (b), ``per_nk`` (d), ``overhead`` (c or e, seconds), and
-        ``rel_rms_error`` (RMS of predicted/measured − 1 over the fitted rows).
+        One row per method measured: ``method``; the coefficients ``per_nk2`` (a),
+        ``per_k3`` (b), ``per_nk`` (c), ``per_n`` (f), ``overhead`` (e, seconds), 0 for a
+        term not in the final fit; their standard errors ``per_nk2_se`` … ``overhead_se``
+        (NaN for a term not in the final fit, or with no residual degrees of freedom);
+        ``unresolved``, the tuple of the method's terms (``TERMS`` names) that were dropped;
+        ``rel_rms_error``, the RMS of predicted/measured − 1 over the fitted rows;
+        ``n_fitted`` and ``n_left_out``, the rows used and the disturbed rows left out.
     """
     needed = {"n_samples", "n_features", "method", "seconds"}
     if not isinstance(timings, pd.DataFrame) or not needed <= set(timings.columns):
@@ -159,17 +244,23 @@ def fit_cost_model(timings: pd.DataFrame) -> pd.DataFrame:
     for method in [m for m in METHODS if m in set(timings["method"])]:
         part = timings[timings["method"] == method]
         t = part["seconds"].to_numpy(dtype=float)
-        if np.any(t <= 0):
+        if np.any(t <= 0) or not np.all(np.isfinite(t)):
             raise ValueError(f"timings for {method!r} must be positive seconds, got {t.min():g}.")
-        T = _terms(method, part["n_samples"].to_numpy(), part["n_features"].to_numpy())  # (m, 4)
-        cols = np.flatnonzero(T.any(axis=0))
-        scale = T[:, cols].max(axis=0)  # conditioning: NK² and 1 differ by 10 orders of magnitude
-        coef, _ = scipy.optimize.nnls(T[:, cols] / scale / t[:, None], np.ones(t.size))
-        full = np.zeros(4)
-        full[cols] = coef / scale
-        rel = T @ full / t - 1.0
-        rows.append((method, *full, float(np.sqrt(np.mean(rel**2)))))
-    return pd.DataFrame(rows, columns=["method", "per_nk2", "per_k3", "per_nk", "overhead", "rel_rms_error"])
+        T = _terms(method, part["n_samples"].to_numpy(), part["n_features"].to_numpy())  # (m, 5)
+        keep = _undisturbed(T, t, MODEL_TERMS[method])
+        coef, se, resid = _fit_one(T[keep], t[keep], MODEL_TERMS[method])
+        rows.append(
+            {
+                "method": method,
+                **{name: float(coef.get(name, 0.0)) for name in TERMS},
+                **{f"{name}_se": float(se.get(name, np.nan)) for name in TERMS},
+                "unresolved": tuple(name for name in MODEL_TERMS[method] if name not in coef),
+                "rel_rms_error": float(np.sqrt(np.mean(resid**2))),
+                "n_fitted": int(keep.sum()),
+                "n_left_out": int((~keep).sum()),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def predicted_seconds(model: pd.DataFrame, n_samples, n_features) -> pd.DataFrame:
@@ -192,7 +283,7 @@ def predicted_seconds(model: pd.DataFrame, n_samples, n_features) -> pd.DataFram
     )
     frames = []
     for _, row in _check_model(model).iterrows():
-        coef = row[["per_nk2", "per_k3", "per_nk", "overhead"]].to_numpy(dtype=float)
+        coef = row[list(TERMS)].to_numpy(dtype=float)
         frames.append(
             pd.DataFrame(
                 {
@@ -204,6 +295,24 @@ def predicted_seconds(model: pd.DataFrame, n_samples, n_features) -> pd.DataFram
             )
         )
     return pd.concat(frames, ignore_index=True)
+
+
+def left_out(model: pd.DataFrame, timings: pd.DataFrame) -> np.ndarray:
+    """Which rows of ``timings`` the fit left out as disturbed: bool array of shape (len(timings),).
+
+    The rows measured more than ``DISTURBED`` times their method's fitted time (the rule
+    :func:`fit_cost_model` applies, read back from its result).
+    """
+    model = _check_model(model).set_index("method")
+    out = np.zeros(len(timings), dtype=bool)
+    for method, row in model.iterrows():
+        mask = (timings["method"] == method).to_numpy()
+        part = timings[mask]
+        pred = _terms(method, part["n_samples"].to_numpy(), part["n_features"].to_numpy()) @ row[
+            list(TERMS)
+        ].to_numpy(dtype=float)
+        out[mask] = part["seconds"].to_numpy(dtype=float) > DISTURBED * pred
+    return out
 
 
 def crossover(model: pd.DataFrame, n_samples, *, method="normal equations", epochs=1) -> np.ndarray:
@@ -242,7 +351,7 @@ def crossover(model: pd.DataFrame, n_samples, *, method="normal equations", epoc
 
 
 def _check_model(model) -> pd.DataFrame:
-    needed = {"method", "per_nk2", "per_k3", "per_nk", "overhead"}
+    needed = {"method", *TERMS}
     if not isinstance(model, pd.DataFrame) or not needed <= set(model.columns):
         raise ValueError(f"model must be the DataFrame from fit_cost_model, with columns {sorted(needed)}.")
     return model

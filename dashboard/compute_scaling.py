@@ -84,16 +84,96 @@ def noise_ball_cloud(key, rate: float, batch_size: int, epochs: int, seed: int, 
     return np.array(W)
 
 
+# The noise ball for batches drawn independently (rows with replacement), the case core's exact theory
+# describes. run_optimizer reshuffles each epoch; a random order of rows that were themselves drawn
+# independently is still independent, so SGD over a fresh with-replacement sample of rows *is* SGD with
+# independent batches. Run in chunks of rows, each chunk starting where the last one ended.
+INDEPENDENT_CHUNK_ROWS = 200_000
+
+
+def _independent_run(X, y, rate: float, batch: int, steps: int, seed: int, w0) -> tuple[np.ndarray, bool]:
+    """Iterates w_0 … w_steps of SGD(η) with independent batches of ``batch`` rows: ((T, K), diverged)."""
+    rng = np.random.default_rng(seed)
+    per_chunk = max(1, INDEPENDENT_CHUNK_ROWS // batch)
+    weights, w, done, part = [np.asarray(w0, dtype=float)[None, :]], np.asarray(w0, dtype=float), 0, 0
+    while done < steps:
+        m = min(per_chunk, steps - done)
+        rows = rng.integers(0, X.shape[0], size=m * batch)
+        traj = core.run_optimizer(
+            X[rows], y[rows], SGD(rate), batch_size=batch, epochs=1, w0=w, seed=seed + part, tol=0.0,
+            max_recorded=m + 1,
+        )  # fmt: skip
+        weights.append(traj.weights[1:])
+        if traj.diverged:
+            return np.concatenate(weights), True
+        w, done, part = traj.weights[-1], done + m, part + 1
+    return np.concatenate(weights), False
+
+
+def _ball_steps(n: int, batch: int, epochs: int) -> int:
+    """Steps of the reshuffled run with these settings (so both samplings run as long)."""
+    return epochs * core.steps_per_epoch(n, batch if batch < n else None)
+
+
+@st.cache_data(max_entries=32, ttl=TTL, show_spinner="Running SGD with independent batches from w* ...")
+def noise_ball_independent(
+    key, rates: tuple, sizes: tuple, epochs: int, seed: int, _X, _y, _loss
+) -> pd.DataFrame:
+    """``core.noise_ball_radius``'s measurement for independent batches: one row per (η, B).
+
+    Columns ``learning_rate``, ``batch_size``, ``rms_radius`` (√mean ‖w_t − w*‖² over the second
+    half of the steps, as core measures), ``diverged``, ``n_iterates``.
+    """
+    w_star = _loss.minimizer
+    rows = []
+    with _one_thread():
+        for rate in rates:
+            for b in sizes:
+                steps = _ball_steps(_X.shape[0], int(b), epochs)
+                W, diverged = _independent_run(_X, _y, float(rate), int(b), steps, seed, w_star)
+                kept = W[np.arange(len(W)) >= NOISE_BALL_BURN_IN * (len(W) - 1)]
+                radius = float(np.sqrt(np.mean(np.sum((kept - w_star) ** 2, axis=1))))
+                rows.append((float(rate), int(b), np.inf if diverged else radius, diverged, len(kept)))
+    return pd.DataFrame(rows, columns=["learning_rate", "batch_size", "rms_radius", "diverged", "n_iterates"])
+
+
+@st.cache_data(max_entries=16, ttl=TTL, show_spinner=False)
+def noise_ball_cloud_independent(
+    key, rate: float, batch: int, epochs: int, seed: int, _X, _y, _loss
+) -> np.ndarray:
+    """Iterates of SGD(η) with independent batches from w*, after the burn-in, thinned to at most 600."""
+    steps = _ball_steps(_X.shape[0], int(batch), epochs)
+    W, _ = _independent_run(_X, _y, rate, int(batch), steps, seed, _loss.minimizer)
+    W = W[np.arange(len(W)) >= NOISE_BALL_BURN_IN * (len(W) - 1)]
+    if len(W) > MAX_CLOUD:
+        W = W[np.linspace(0, len(W) - 1, MAX_CLOUD).round().astype(int)]
+    return np.array(W)
+
+
 # -- generalization ----------------------------------------------------------------------------
 
 
 @st.cache_data(max_entries=16, ttl=TTL, show_spinner=False)
 def double_descent(
-    n_features: int, sizes: tuple, noise: float, signal: float, n_seeds: int, ridge: float, seed: int
+    n_features: int,
+    sizes: tuple,
+    noise: float,
+    signal: float,
+    n_seeds: int,
+    ridge: float,
+    seed: int,
+    gd_steps: int = 100,
 ) -> pd.DataFrame:
     """``core.summarize_risk`` of ``core.double_descent_experiment`` (one row per N and method)."""
     df = core.double_descent_experiment(
-        n_features, list(sizes), noise=noise, signal=signal, n_seeds=n_seeds, ridge=ridge, seed=seed
+        n_features,
+        list(sizes),
+        noise=noise,
+        signal=signal,
+        n_seeds=n_seeds,
+        ridge=ridge,
+        seed=seed,
+        gd_steps=gd_steps,
     )
     return core.summarize_risk(df)
 

@@ -329,7 +329,10 @@ def render_real_data_controls(read: Reader, source: str) -> DataSettings:
         upload_id = _upload(upload_id)
         st.session_state["_upload_id"] = upload_id
         if not upload_id:
-            raise ValueError("Choose a CSV file to upload (or another data source).")
+            raise ValueError(
+                "Choose a CSV file to upload (or another data source). A file uploaded before is kept "
+                "only on the server that received it: after a reconnect, upload it again."
+            )
     else:
         info = DATASETS[source]
         st.caption(f"{info.title}. {info.teaches} Source: {info.source} ({info.licence}).")

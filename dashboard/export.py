@@ -88,7 +88,10 @@ def load_settings(content: bytes) -> list[str]:
 
 
 def render_export_panel(result: LabResult | None, view: str) -> None:
-    with st.expander("Export and import"):
+    box = st.expander("Export and import", key="export_open", on_change="rerun")  # built only while open
+    with box:
+        if not box.open:
+            return
         if result is not None:
             # Callables: the CSV is built only when someone clicks, never on a slider's rerun.
             st.download_button(

@@ -136,7 +136,11 @@ def render_preset_note() -> None:
 
 
 def render_share_panel(view: str) -> None:
-    with st.expander("Share and lesson link"):
+    # Built only while open: the links cost a walk over every control, on every rerun otherwise.
+    box = st.expander("Share and lesson link", key="share_open", on_change="rerun")
+    with box:
+        if not box.open:
+            return
         st.caption("This link opens the app exactly as it is now, on any machine:")
         link = urlstate.share_params(view=view) | theme_link_params()
         st.code(urlstate.share_url(link), language=None, wrap_lines=True)

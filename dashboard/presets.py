@@ -1,20 +1,27 @@
 """One-click lecture scenarios: each sets every control and says what to look for.
 
 A preset lists only what differs from the defaults; applying it resets every
-other control, so the same preset always gives the same picture.
+other control, so the same preset always gives the same picture. Its note
+speaks of what its own view shows for its own data, and
+tests/dashboard/test_presets_claims.py checks every claim in it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The views' own widgets a preset may set, with the value every other preset resets them to
+# (the Landscape's slice: which plane through w* it draws when K > 2).
+VIEW_WIDGETS = {"slice": "coordinates", "ax1": 0, "ax2": 1}
+
 
 @dataclass(frozen=True)
 class Preset:
     title: str
-    note: str  # "what to look for", shown while the preset is active
+    note: str  # "what to look for", shown while the preset is active (markdown)
     values: dict = field(default_factory=dict)  # control key → value (python, not URL form)
     view: str = "Landscape"
+    widgets: dict = field(default_factory=dict)  # view widget key (in VIEW_WIDGETS) → value
 
 
 def _run(i: int, rule="SGD", lr=0.1, batch="full", **extra) -> dict:
@@ -26,45 +33,52 @@ def _run(i: int, rule="SGD", lr=0.1, batch="full", **extra) -> dict:
 PRESETS: dict[str, Preset] = {
     "bowl": Preset(
         "Well-conditioned bowl",
-        "Round contours (κ = 1): the negative gradient points straight at w*, so gradient descent walks "
-        "straight in, and the closed form and GD agree. SGD takes noisier steps towards the same point.",
+        "κ = 1 makes the contours nearly circles, so −∇L points straight at w\\*: gradient descent "
+        "(Run 1) walks a straight line into ◆, the closed-form answer, and stops on it. SGD with batches "
+        "of 10 (Run 2) heads for the same point in smaller, noisier steps.",
         {"kappa": 1.0, "nruns": 2, **_run(1, lr=0.5), **_run(2, lr=0.05, batch=10)},
     ),
     "valley": Preset(
         "Ill-conditioned valley: GD zig-zags, momentum helps",
-        "κ = 50 makes a long narrow valley. Plain GD must keep η below 2/λ_max ≈ 1.04 for the steep "
-        "direction, so at η = 1.0 it zig-zags across the valley and crawls along its floor (the best "
-        "constant step still only shrinks the error by 0.96 per step). Heavy-ball momentum near its tuned "
-        "values (η ≈ 1.58, β ≈ 0.56; here 1.5 and 0.55) swings wider at first but carries its speed along "
-        "the floor and converges far faster, rate ≈ 0.75: compare the two in the Convergence view.",
+        "κ = 50 makes a long narrow valley. Its steep walls cap plain GD's step at 2/λₘₐₓ ≈ 1.04: at "
+        "η = 1.0 (Run 1) it zig-zags from wall to wall and crawls along the floor, its error shrinking by "
+        "only 0.96 per step (no constant step does better). Heavy-ball momentum (Run 2: η = 1.5, β = 0.55, "
+        "near the tuned η ≈ 1.58, β ≈ 0.56) swings wider at first but keeps its speed along the floor, "
+        "its error shrinking by about 0.8 per step (0.75 when tuned exactly). It reaches ◆ in 50 steps; "
+        "GD is still on its way after 60.",
         {"kappa": 50.0, "epochs": 60, "nruns": 2, **_run(1, lr=1.0), **_run(2, "Momentum", 1.5, mom=0.55)},
     ),
     "edge": Preset(
         "Learning rate just below vs just above the stability limit",
-        "Full-batch GD converges exactly when η < 2/λ_max (here about 1.12). At η = 1.1 each step "
-        "overshoots the steep direction a little less than it corrects it: a slow, oscillating approach. "
-        "At η = 1.2 the overshoot grows every step and the run diverges.",
+        "Full-batch GD converges exactly when η < 2/λₘₐₓ, here about 1.12. Each step multiplies the error "
+        "along the steepest direction by 1 − ηλₘₐₓ: −0.97 at η = 1.1 (Run 1: it flips side and shrinks "
+        "a little, a slow straight descent on this log scale) and −1.15 at η = 1.2 (Run 2: it flips side "
+        "and grows, a straight climb until the run is stopped as diverged).",
         {"epochs": 200, "w0a": -1.0, "w0b": 1.0, "nruns": 2, **_run(1, lr=1.1), **_run(2, lr=1.2)},
         view="Convergence",
     ),
     "noiseball": Preset(
         "Batch size 1 vs full batch: the noise ball",
-        "With a constant learning rate, single-sample SGD never settles: each step follows one data point, "
-        "so near w* it hovers in a 'noise ball' whose size grows with η and shrinks with the batch. "
-        "Full-batch GD goes straight to w*.",
+        "With a constant η, SGD on one sample per step (Run 1) never settles: each step follows one "
+        "noisy data point, so within its first epoch it reaches w\\* and then hovers around it in a "
+        "'noise ball'. Averaging 20 samples per step (Run 2) shrinks the ball to a speck around ◆. "
+        "Full-batch GD (Run 3) follows a smooth path and stops on ◆. A smaller η shrinks the ball too: "
+        "try it.",
         {
             "noise": 1.0,
-            "epochs": 20,
+            "kappa": 2.0,
             "nruns": 3,
-            **_run(1, lr=0.3),
-            **_run(2, lr=0.1, batch=1),
-            **_run(3, lr=0.1, batch=20),
+            **_run(1, lr=0.1, batch=1),
+            **_run(2, lr=0.1, batch=20),
+            **_run(3, lr=0.7),
         },
     ),
     "schedule": Preset(
         "A decaying learning rate",
-        "Same SGD, two schedules: with a constant η the iterates keep bouncing; with η_t = η/(1 + d·t) "
-        "the steps shrink and the noise ball closes in on w*.",
+        "The same SGD on one sample per step, twice. With a constant η (Run 1) the loss gap stops "
+        "falling after about an epoch and only jitters: the noise ball. With ηₜ = η/(1 + d·t) (Run 2, "
+        "d = 0.01) the steps keep shrinking, so the ball keeps closing in on w\\*: its loss gap goes on "
+        "falling to the end, far below the constant run's.",
         {
             "noise": 1.0,
             "epochs": 20,
@@ -76,10 +90,11 @@ PRESETS: dict[str, Preset] = {
     ),
     "wide": Preset(
         "More features than samples (N < K)",
-        "N = 10 samples, K = 20 features: infinitely many w fit the data exactly, a flat valley of minima. "
-        "XᵀX is singular, so the normal equations refuse (see Closed form); the pseudo-inverse picks the "
-        "minimum-norm fit. Gradient descent started from 0 never leaves the row space of X and lands on "
-        "that same minimum-norm point.",
+        "N = 10 samples, K = 20 features: infinitely many w fit the data exactly. Drawn along the most "
+        "and the least curved directions through w\\*, the loss is a trough with a flat floor, and every "
+        "point of that floor fits exactly (XᵀX is singular: the normal equations fail, see Closed form). "
+        "The pseudo-inverse picks the floor's point nearest 0 (◆); gradient descent from 0 (Run 1) moves "
+        "only across the trough, never along it, and lands on that same point.",
         {
             "n": 10,
             "k": 20,
@@ -90,49 +105,58 @@ PRESETS: dict[str, Preset] = {
             "nruns": 1,
             **_run(1, lr=0.2),
         },
-        view="Closed form",
+        widgets={"slice": "eigen"},
     ),
     "collinear": Preset(
         "Collinear features (rank deficient)",
-        "The last feature is an exact copy of the first, so X has rank K − 1: the loss has a flat valley "
-        "along (1, −1) and XᵀX cannot be inverted. The normal equations fail, the pseudo-inverse answers.",
-        {"dup": True, "kappa": 1.0, "nruns": 1, **_run(1, lr=0.3)},
-        view="Closed form",
+        "The second feature is a copy of the first, so only w₁ + w₂ matters: the loss is a trough whose "
+        "whole floor, a diagonal line through ◆, is minimal. XᵀX cannot be inverted (see Closed form); "
+        "the pseudo-inverse picks the floor's point nearest 0 (◆). Gradient descent (Run 1) moves only "
+        "across the trough, never along it, so it stops at the floor's point nearest its start: 2.12 away "
+        "from ◆, at the same loss. Another minimizer, not an error.",
+        {"dup": True, "kappa": 1.0, "w0a": 0.0, "w0b": 3.0, "nruns": 1, **_run(1, lr=0.3)},
     ),
     "exact": Preset(
         "Noise-free data: an exact fit",
-        "With σ = 0, y lies in the column space of X: the minimum of the loss is 0 and w* equals the true "
-        "coefficients (compare them in the Fit view). Gradient descent converges to the same point.",
+        "With σ = 0, y = Xw holds exactly for the true coefficients, so they are the minimizer: the "
+        "closed-form w\\* equals them (the bars), and the residuals are only rounding errors, about "
+        "10⁻¹⁶: the minimum of the loss is 0. Gradient descent (Run 1) lands on the same coefficients.",
         {"noise": 0.0, "nruns": 1, "epochs": 100, **_run(1, lr=0.7)},
         view="Fit",
     ),
     "highdim": Preset(
-        "Fifty dimensions: SGD's single direction per step",
-        "With K = 50, one SGD step moves along a single data vector xᵢ, so it explores one direction of a "
-        "50-dimensional space at a time. Yet the loss is still a convex bowl: both methods head to the same "
-        "w*; the closed form gets there in one solve.",
+        "Fifty dimensions: one bowl, seen through a slice",
+        "With K = 50 the picture is the exact loss on the plane of w₁ and w₂ through w\\*, and each path "
+        "is its shadow on that plane: the other 48 weights move too, off the picture. Every slice through "
+        "w\\* is a bowl, since the loss is convex in all 50 dimensions, so gradient descent (Run 1) and "
+        "SGD taking one sample, one direction xᵢ, per step (Run 2) both end at ◆.",
         {
             "k": 50,
             "n": 1000,
             "kappa": 10.0,
-            "epochs": 20,
+            "w0a": -8.0,
+            "w0b": 8.0,
             "nruns": 2,
             **_run(1, lr=0.5),
             **_run(2, lr=0.01, batch=1),
         },
-        view="Convergence",
     ),
     "adam": Preset(
-        "Adam and friends in a valley",
-        "Adaptive methods rescale each coordinate by its gradient history. In a valley that is not aligned "
-        "with the axes this helps less than one would hope; compare Adam, RMSProp and momentum.",
+        "Adam and friends in a diagonal valley",
+        "κ = 100, and this valley runs diagonally. Adam (Run 2) and RMSProp (Run 3) scale each "
+        "coordinate's step by its own recent gradients, but here both coordinates feel the same steep "
+        "walls, so the scaling cannot tell walls from floor: after 100 steps they still crawl along the "
+        "floor, and no step size from the menu gets them close. Heavy-ball momentum (Run 1) reaches ◆. "
+        "With seed 7 the valley runs along the w₁ axis: there scaling each coordinate is the cure, and "
+        "RMSProp converges before momentum.",
         {
             "kappa": 100.0,
+            "seed": 1,
             "epochs": 100,
             "nruns": 3,
-            **_run(1, "Momentum", 0.3, mom=0.8),
+            **_run(1, "Momentum", 1.5, mom=0.7),
             **_run(2, "Adam", 0.1, mom=0.9, b2=0.999),
-            **_run(3, "RMSProp", 0.03, b2=0.99),
+            **_run(3, "RMSProp", 0.1, b2=0.99),
         },
     ),
     "earlystop": Preset(
@@ -161,7 +185,7 @@ PRESETS: dict[str, Preset] = {
         "edge of the phase diagram (β = 0): near its best step (Run 1, η = 1.0) the error shrinks only by "
         "0.979 per step. The fastest heavy ball (★, η* ≈ 1.69, β* ≈ 0.66) shrinks it by 0.814; Run 2 sits "
         "next to it (η = 1.5, β = 0.68: 0.825 per step). The knobs need each other: Run 3 keeps η = 1.5 but "
-        "drops the momentum and diverges, as η is above plain GD's limit 2/λ_max ≈ 1.03; Run 4 keeps "
+        "drops the momentum and diverges, as η is above plain GD's limit 2/λₘₐₓ ≈ 1.03; Run 4 keeps "
         "β = 0.68 but takes a tenth of the step and crawls at 0.990 per step, slower than plain GD. Click "
         "the diagram to move a run.",
         {

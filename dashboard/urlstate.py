@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from .presets import PRESETS
+from .presets import PRESETS, VIEW_WIDGETS
 from .specs import Spec
 
 LESSON, HIDE, PRESET = "lesson", "hide", "preset"
@@ -234,7 +234,8 @@ def _preset_values(name: str) -> dict:
 
     preset = PRESETS[name]
     values = {key: preset.values.get(key, spec.default) for key, spec in ALL_SPECS.items()}
-    return {**values, VIEW.key: preset.view}
+    widgets = {key: preset.widgets.get(key, default) for key, default in VIEW_WIDGETS.items()}
+    return {**values, **widgets, VIEW.key: preset.view}
 
 
 def apply_preset(name: str, overrides: dict | None = None) -> None:

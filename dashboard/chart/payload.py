@@ -7,13 +7,16 @@ paths (a few KB) but not the surface or the filled contour (tens of KB each).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+import orjson
 import plotly.graph_objects as go
-from plotly.io.json import to_json_plotly
+from plotly.basedatatypes import BasePlotlyType
 
 # A trace above this many bytes of JSON is sent once and referenced afterwards; below it a
 # reference saves less than it costs to track.
@@ -64,8 +67,44 @@ class KnownTraces:
         self._hashes.clear()
 
 
+def _typed_array(a: np.ndarray):
+    """A numpy array as plotly.js's typed array {dtype, bdata[, shape]} (what plotly.py sends too)."""
+    if a.dtype.kind == "b":
+        a = a.astype(np.uint8)
+    elif a.dtype.kind in "iu" and a.dtype.itemsize == 8:  # plotly.js has no 64-bit integers
+        fits = a.size == 0 or (np.iinfo(np.int32).min <= a.min() and a.max() <= np.iinfo(np.int32).max)
+        a = a.astype(np.int32 if fits else np.float64)
+    elif a.dtype.kind == "f" and a.dtype.itemsize == 2:
+        a = a.astype(np.float32)
+    elif a.dtype.kind not in "iuf":
+        return a.tolist()
+    a = np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("<"))
+    out = {"dtype": a.dtype.str[1:], "bdata": base64.b64encode(a.tobytes()).decode("ascii")}
+    if a.ndim > 1:
+        out["shape"] = ",".join(map(str, a.shape))
+    return out
+
+
+def _default(obj):
+    if isinstance(obj, np.ndarray):
+        return _typed_array(obj)
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, BasePlotlyType):  # a trace or layout object left inside a dict
+        return obj.to_plotly_json()
+    raise TypeError(f"cannot send {type(obj).__name__} to the chart")
+
+
 def _json(obj) -> bytes:
-    return to_json_plotly(obj, engine="orjson").encode()
+    return orjson.dumps(obj, default=_default)
+
+
+def _parts(fig) -> tuple[list, dict, list]:
+    """Traces, layout and frames of a figure, read in place: ``to_plotly_json`` deep-copies them all."""
+    if isinstance(fig, go.Figure):
+        frames = [frame.to_plotly_json() for frame in fig.frames]
+        return fig._data, fig._layout, frames  # plotly's own storage of what the builder gave
+    return fig.get("data", []), fig.get("layout", {}), fig.get("frames", [])
 
 
 def _traces(data: Iterable[dict], known: KnownTraces) -> bytes:
@@ -83,17 +122,17 @@ def _traces(data: Iterable[dict], known: KnownTraces) -> bytes:
 
 
 def _panel(panel: Panel, known: KnownTraces) -> bytes:
-    spec = panel.figure.to_plotly_json() if isinstance(panel.figure, go.Figure) else panel.figure
+    data, layout, frames = _parts(panel.figure)
     parts = [
         b'"name":' + _json(panel.name),
         b'"alt":' + _json(panel.alt),
-        b'"data":' + _traces(spec.get("data", ()), known),
-        b'"layout":' + _json(spec.get("layout", {})),
+        b'"data":' + _traces(data, known),
+        b'"layout":' + _json(layout),
         b'"config":' + _json({**CONFIG, **panel.config}),
         b'"clickable":' + (b"true" if panel.clickable else b"false"),
     ]
-    if spec.get("frames"):
-        parts.append(b'"frames":' + _json(spec["frames"]))
+    if frames:
+        parts.append(b'"frames":' + _json(frames))
     return b"{" + b",".join(parts) + b"}"
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -39,6 +40,7 @@ from .style import (
     MARKER_SIZE,
     SCENE_MARKER_SCALE,
     START_SYMBOL,
+    STRICT,
     contour_line_color,
     coordinate_hover,
     ink,
@@ -412,7 +414,7 @@ def _animate(base, slice_, paths, *, max_frames, clock, max_points, dark, title,
             **_controls(names, labels_text, clock, redraw=three_d, ms=ms, dark=dark, y=SLIDER_Y[three_d]),
         },
     )
-    return go.Figure(data=data, layout=layout, frames=frames)
+    return go.Figure(data=data, layout=layout, frames=frames, _validate=os.environ.get(STRICT) == "1")
 
 
 # --- one step up close -----------------------------------------------------------------------

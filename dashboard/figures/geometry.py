@@ -8,7 +8,8 @@ import plotly.graph_objects as go
 
 from .style import (
     FIGURE_HEIGHT,
-    LEGEND_BELOW,
+    LEGEND_AT_BOTTOM,
+    LEGEND_ROW,
     LINE_WIDTH,
     LOG_AXIS,
     OKABE_ITO,
@@ -20,6 +21,14 @@ from .style import (
     reference_color,
     star_trace,
 )
+
+__all__ = [
+    "build_column_space_figure",
+    "build_eigenbasis_figure",
+    "build_per_direction_figure",
+    "plane_camera",
+    "shown_directions",
+]
 
 # Column-space figure
 Y_LABEL = "y (the data)"
@@ -77,7 +86,7 @@ def _arrow(start, end, color: str, name: str, *, width: float = LINE_WIDTH + 2, 
     return [line, cone]
 
 
-def plane_camera(X, fitted, residual, distance: float = 2.3) -> dict:
+def plane_camera(X, fitted, residual, distance: float = 2.0) -> dict:
     """A camera that shows col(X) as a floor seen from slightly above, y rising from it.
 
     "Up" is the plane's normal on y's side, so r = y − ŷ is vertical; the eye looks across
@@ -245,8 +254,8 @@ def build_column_space_figure(
                 for ax, t in zip(("xaxis", "yaxis", "zaxis"), axis_titles, strict=True)
             },
         },
-        "legend": LEGEND_BELOW,
-        "height": 620,
+        "legend": LEGEND_AT_BOTTOM,
+        "height": _height(data, 620),
         "margin": {"l": 0, "r": 0, "t": 60, "b": 0},
     }
     title = title or (
@@ -288,7 +297,7 @@ def build_eigenbasis_figure(
     """
     i, j = directions
     lam = np.asarray(eigenvalues, dtype=float)
-    labels = (f"e<sub>{i + 1}</sub> (λ = {lam[i]:.3g})", f"e<sub>{j + 1}</sub> (λ = {lam[j]:.3g})")
+    labels = (f"e<sub>{i + 1}</sub>, λ = {lam[i]:.3g}", f"e<sub>{j + 1}</sub>, λ = {lam[j]:.3g}")
     hover_labels = (f"e{i + 1}", f"e{j + 1}")
     a, b = np.asarray(slice_.a), np.asarray(slice_.b)
     C = np.asarray(coords, dtype=float)
@@ -305,16 +314,16 @@ def build_eigenbasis_figure(
             "marker": {"size": 6, "color": color},
             "name": label or "run",
             "hovertemplate": f"{hover_labels[0]} = %{{x:.4g}}<br>{hover_labels[1]} = "
-            "%{{y:.4g}}<extra></extra>",
+            "%{y:.4g}<extra></extra>",
         }
     )
     data.append(star_trace(0.0, 0.0, dark=dark, hover="<br>e = 0 at the minimum"))
     layout = {
         **equal_axes((a[0], a[-1]), (b[0], b[-1]), labels),
-        "legend": LEGEND_BELOW,
-        "height": FIGURE_HEIGHT,
+        "legend": LEGEND_AT_BOTTOM,
+        "height": _height(data),
     }
-    title = title or "The eigenbasis: axis-aligned ellipses"
+    title = title or "Axis-aligned in the eigenbasis"
     return make_figure(data, layout, title=title, dark=dark)
 
 
@@ -346,7 +355,7 @@ def build_per_direction_figure(
     data = []
     for n, d in enumerate(shown_directions(C.shape[1])):
         color = PATH_COLORS[n % len(PATH_COLORS)]
-        name = f"direction {d + 1}: λ = {lam[d]:.3g}, factor 1 − ηλ = {1 - learning_rate * lam[d]:.3g}"
+        name = f"e<sub>{d + 1}</sub>: λ = {lam[d]:.3g}, 1 − ηλ = {1 - learning_rate * lam[d]:.3g}"
         measured = np.where(C[:, d] > floor, C[:, d], np.nan)
         data.append(
             {
@@ -358,7 +367,7 @@ def build_per_direction_figure(
                 "name": name,
                 "legendgroup": name,
                 "hovertemplate": f"direction {d + 1}, measured<br>step %{{x}}<br>|e| = "
-                "%{{y:.4g}}<extra></extra>",
+                "%{y:.4g}<extra></extra>",
             }
         )
         part = theory[theory["direction"] == d]
@@ -377,23 +386,34 @@ def build_per_direction_figure(
                 "<br>|e| = %{y:.4g}<extra></extra>",
             }
         )
+    data.append(
+        _legend_only("dots: measured", {"mode": "markers", "marker": {"size": 7, "color": ink(dark)}})
+    )
+    data.append(
+        _legend_only(
+            "dashed: theory (1 − ηλ)<sup>t</sup>·e(0)",
+            {"mode": "lines", "line": {"color": ink(dark), "width": 3, "dash": "dash"}},
+        )
+    )
     layout = {
         "xaxis": {"title": {"text": "step t"}, "rangemode": "nonnegative"},
-        "yaxis": {**LOG_AXIS, "title": {"text": "|e<sub>i</sub>(t)|, error along eigen-direction i"}},
-        "legend": LEGEND_BELOW,
-        "height": FIGURE_HEIGHT,
-        "annotations": [
-            {
-                "text": "dots: measured · dashed: theory (1 − ηλ<sub>i</sub>)<sup>t</sup> e<sub>i</sub>(0)",
-                "xref": "x domain",
-                "yref": "y domain",
-                "x": 0.01,
-                "y": 0.01,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "bgcolor": "rgba(255,255,255,0.85)" if not dark else "rgba(17,17,17,0.8)",
-            }
-        ],
+        "yaxis": {**LOG_AXIS, "title": {"text": "|e<sub>i</sub>(t)|, error along e<sub>i</sub> (log)"}},
+        "legend": LEGEND_AT_BOTTOM,
+        "height": _height(data),
     }
-    return make_figure(data, layout, title=title or "Each eigen-direction decays at its own rate", dark=dark)
+    return make_figure(data, layout, title=title or "Each direction at its own rate", dark=dark)
+
+
+def _legend_only(name: str, style: dict) -> dict:
+    """A legend entry explaining a mark's style (it draws nothing)."""
+    return {"type": "scatter", "x": [None], "y": [None], "name": name, "hoverinfo": "skip", **style}
+
+
+def _height(data: list, base: int = FIGURE_HEIGHT) -> int:
+    """Tall enough that the legend under the plot does not squeeze it: LEGEND_ROW per entry beyond two."""
+    entries = sum(
+        1
+        for t in data
+        if t.get("type") in ("scatter", "scatter3d") and t.get("showlegend", True) and t.get("name")
+    )
+    return base + LEGEND_ROW * max(0, entries - 2)

@@ -13,11 +13,19 @@ import plotly.graph_objects as go
 
 from .style import (
     END_MARKER_SIZE,
+    END_SYMBOL,
     FIGURE_HEIGHT,
-    LEGEND_BELOW,
+    LEGEND_AT_BOTTOM,
+    LEGEND_ROW,
     LINE_WIDTH,
     LOG_AXIS,
     OKABE_ITO,
+    SADDLE_SYMBOL,
+    SCENE_STAR_SIZE,
+    STAR_SIZE,
+    START_SYMBOL,
+    TRUTH_SYMBOL,
+    W_STAR_SYMBOL,
     equal_axes,
     ink,
     landscape_colorscale,
@@ -28,19 +36,23 @@ from .style import (
     star_trace,
 )
 
-VALLEY_LABEL = "line of minima (flat valley)"
-MIN_NORM_LABEL = "w* = X⁺y, the minimum-norm minimizer"
+VALLEY_LABEL = "valley floor: L = L* all along"
+MIN_NORM_LABEL = "w* = X⁺y, nearest to 0"
 SINGLE_MIN_LABEL = "w*, the one minimum"
 SADDLE_LABEL = "saddle at (0, 0)"
 TRUE_LABEL = "true weights"
+START_LABEL, END_LABEL = "start of a run", "end of a run"
 DESTINATIONS = {  # where a tanh run ended: legend text and colour
-    0: ("runs ending in minimum A", OKABE_ITO["blue"]),
-    1: ("runs ending in minimum B (A's mirror image)", OKABE_ITO["vermillion"]),
-    -1: ("runs that found no finite minimum", "#777777"),
+    0: ("runs ending in A", OKABE_ITO["blue"]),
+    1: ("runs ending in B = −A", OKABE_ITO["vermillion"]),
+    -1: ("runs with no finite minimum", "#777777"),
 }
+SCENE_AXIS = {"nticks": 5, "tickfont": {"size": 12}}  # few, small ticks: a 3D box jumbles many
 OTHER_COLOR = OKABE_ITO["bluish_green"]
-SURFACE_CAMERA = {"eye": {"x": 1.4, "y": -1.6, "z": 1.0}}
-TANH_CAMERA = {"eye": {"x": 0.3, "y": -2.0, "z": 1.0}}  # both minima and the saddle in view
+# Close enough that the surface fills its panel (plotly's default eye is 1.25 × (1, 1, 1) away).
+SURFACE_CAMERA = {"eye": {"x": 1.15, "y": -1.4, "z": 0.9}}
+TANH_CAMERA = {"eye": {"x": 0.2, "y": -1.3, "z": 1.3}}  # from above: both minima and the saddle in view
+TANH_MAP_HEIGHT = 480  # the (w₁, w₂) map is 8 × 5 at equal scale: wider than tall
 
 
 def _valley_segment(mset, x_range, y_range) -> np.ndarray:
@@ -85,8 +97,8 @@ def build_valley_contour_figure(slice_, mset, *, dark: bool = False, title: str 
                 "y": seg[:, 1],
                 "mode": "lines",
                 "line": {"color": OKABE_ITO["vermillion"], "width": LINE_WIDTH + 1},
-                "name": f"{VALLEY_LABEL}: L = L* = {mset.min_value:.4g} all along",
-                "hovertemplate": f"on the valley floor L = {mset.min_value:.6g}<extra></extra>",
+                "name": VALLEY_LABEL,
+                "hovertemplate": f"on the valley floor L = L* = {mset.min_value:.6g}<extra></extra>",
             }
         )
         data.append(
@@ -106,12 +118,12 @@ def build_valley_contour_figure(slice_, mset, *, dark: bool = False, title: str 
             "x": [0.0],
             "y": [0.0],
             "mode": "markers+text",
-            "marker": {"size": 10, "color": ink(dark), "symbol": "circle-open", "line": {"width": 2}},
+            "marker": {"size": 10, "color": ink(dark), "symbol": START_SYMBOL, "line": {"width": 2}},
             "text": ["0"],
             "textposition": "bottom left",
             "name": "origin",
             "showlegend": False,
-            "hovertemplate": "origin<extra></extra>",
+            "hovertemplate": "origin: gradient descent from 0 starts here<extra></extra>",
         }
     )
     name = MIN_NORM_LABEL if mset.dimension else SINGLE_MIN_LABEL
@@ -120,8 +132,8 @@ def build_valley_contour_figure(slice_, mset, *, dark: bool = False, title: str 
     lo_y, hi_y = min(yr[0], -0.1 * (yr[1] - yr[0])), max(yr[1], 0.1 * (yr[1] - yr[0]))
     layout = {
         **equal_axes((lo_x, hi_x), (lo_y, hi_y), labels),
-        "legend": LEGEND_BELOW,
-        "height": FIGURE_HEIGHT,
+        "legend": LEGEND_AT_BOTTOM,
+        "height": _height(data),
     }
     title = title or ("A flat valley of minima" if mset.dimension else "One bowl, one minimum")
     return make_figure(data, layout, title=title, dark=dark)
@@ -146,7 +158,7 @@ def build_valley_surface_figure(slice_, mset, *, dark: bool = False, title: str 
             "opacity": 0.95,
             "name": "loss L(w)",
             "hovertemplate": f"{labels[0]} = %{{x:.4g}}<br>{labels[1]} = %{{y:.4g}}<br>L = "
-            "%{{z:.6g}}<extra></extra>",
+            "%{z:.6g}<extra></extra>",
         }
     ]
     w = np.asarray(mset.minimizer, dtype=float)
@@ -164,34 +176,31 @@ def build_valley_surface_figure(slice_, mset, *, dark: bool = False, title: str 
                 "hovertemplate": f"valley floor, L = {mset.min_value:.6g}<extra></extra>",
             }
         )
+    name = MIN_NORM_LABEL if mset.dimension else SINGLE_MIN_LABEL
     data.append(
-        {
-            "type": "scatter3d",
-            "x": [w[0]],
-            "y": [w[1]],
-            "z": [mset.min_value + 2 * lift],
-            "mode": "markers",
-            "marker": {"size": END_MARKER_SIZE * 0.6, "color": ink(dark), "symbol": "diamond"},
-            "name": MIN_NORM_LABEL if mset.dimension else SINGLE_MIN_LABEL,
-            "hovertemplate": f"({w[0]:.4g}, {w[1]:.4g})<br>L* = {mset.min_value:.6g}<extra></extra>",
-        }
+        star_trace(
+            w[0],
+            w[1],
+            mset.min_value + 2 * lift,
+            name=name,
+            dark=dark,
+            hover=f"<br>L* = {mset.min_value:.6g}",
+        )
     )
     layout = {
         "scene": {
             "camera": SURFACE_CAMERA,
-            "xaxis": {"title": {"text": labels[0]}},
-            "yaxis": {"title": {"text": labels[1]}},
-            "zaxis": {"title": {"text": "loss L(w)"}},
+            "xaxis": {**SCENE_AXIS, "title": {"text": labels[0]}},
+            "yaxis": {**SCENE_AXIS, "title": {"text": labels[1]}},
+            "zaxis": {**SCENE_AXIS, "title": {"text": "loss L(w)"}},
             "aspectmode": "manual",
-            "aspectratio": {"x": 1, "y": 1, "z": 0.6},
+            "aspectratio": {"x": 1, "y": 1, "z": 0.7},
         },
-        "legend": LEGEND_BELOW,
-        "height": FIGURE_HEIGHT,
+        "legend": LEGEND_AT_BOTTOM,
+        "height": _height(data),
         "margin": {"l": 0, "r": 0, "t": 60, "b": 0},
     }
-    title = title or "Least squares is convex: " + (
-        "a valley, no local minima" if mset.dimension else "one bowl"
-    )
+    title = title or ("Convex: a flat valley" if mset.dimension else "Convex: one bowl")
     return make_figure(data, layout, title=title, dark=dark)
 
 
@@ -233,6 +242,7 @@ def build_tanh_landscape_figure(
     floor = float(min(Z.min(), minima["loss"].min())) if len(minima) else float(Z.min())
     data = [loss_contour_trace(w1, w2, Z, floor, ("w₁", "w₂"), dark=dark)]
     names = _minimum_names(minima)
+    # Each run: its path (one legend entry per destination), a ring at its start, a dot at its end.
     shown = set()
     for m in range(paths.shape[0]):
         dest = int(labels[m])
@@ -253,24 +263,25 @@ def build_tanh_landscape_figure(
             }
         )
         shown.add(text)
-        data.append(
-            {
-                "type": "scatter",
-                "x": [P[0, 0]],
-                "y": [P[0, 1]],
-                "mode": "markers",
-                "marker": {
-                    "size": 10,
-                    "color": color,
-                    "symbol": "circle",
-                    "line": {"color": paper(dark), "width": 1.5},
-                },
-                "name": "start",
-                "legendgroup": text,
-                "showlegend": False,
-                "hovertemplate": f"start of run {m + 1}<br>(%{{x:.3g}}, %{{y:.3g}})<extra></extra>",
-            }
-        )
+        for where, symbol, what in ((0, START_SYMBOL, "start"), (-1, END_SYMBOL, "end")):
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": [P[where, 0]],
+                    "y": [P[where, 1]],
+                    "mode": "markers",
+                    "marker": {
+                        "size": 11,
+                        "color": color,
+                        "symbol": symbol,
+                        "line": {"color": color if symbol == START_SYMBOL else paper(dark), "width": 2},
+                    },
+                    "name": f"{what} of run {m + 1}",
+                    "legendgroup": text,
+                    "showlegend": False,
+                    "hovertemplate": f"{what} of run {m + 1}<br>(%{{x:.3g}}, %{{y:.3g}})<extra></extra>",
+                }
+            )
     for idx, row in minima.iterrows():
         if row["kind"] != "minimum":
             continue
@@ -282,8 +293,8 @@ def build_tanh_landscape_figure(
                 "y": [row["w2"]],
                 "mode": "markers+text",
                 "marker": {
-                    "symbol": "star",
-                    "size": END_MARKER_SIZE + 8,
+                    "symbol": W_STAR_SYMBOL,
+                    "size": STAR_SIZE,
                     "color": ink(dark),
                     "line": {"color": paper(dark), "width": 2},
                 },
@@ -303,7 +314,12 @@ def build_tanh_landscape_figure(
             "x": [0.0],
             "y": [0.0],
             "mode": "markers",
-            "marker": {"symbol": "x", "size": END_MARKER_SIZE, "color": ink(dark), "line": {"width": 1}},
+            "marker": {
+                "symbol": SADDLE_SYMBOL,
+                "size": END_MARKER_SIZE,
+                "color": ink(dark),
+                "line": {"width": 1},
+            },
             "name": SADDLE_LABEL,
             "hovertemplate": "saddle: the gradient is 0, but it is a minimum along one direction"
             " and a maximum along the other<extra></extra>",
@@ -318,8 +334,8 @@ def build_tanh_landscape_figure(
                 "y": [tw[1]],
                 "mode": "markers",
                 "marker": {
-                    "symbol": "circle-open",
-                    "size": END_MARKER_SIZE + 4,
+                    "symbol": TRUTH_SYMBOL,
+                    "size": END_MARKER_SIZE,
                     "color": OKABE_ITO["orange"],
                     "line": {"width": 3},
                 },
@@ -327,13 +343,30 @@ def build_tanh_landscape_figure(
                 "hovertemplate": "the weights that generated y<extra></extra>",
             }
         )
+    for symbol, name in ((START_SYMBOL, START_LABEL), (END_SYMBOL, END_LABEL)):
+        data.append(
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "markers",
+                "marker": {
+                    "size": 11,
+                    "color": ink(dark),
+                    "symbol": symbol,
+                    "line": {"color": ink(dark), "width": 2},
+                },
+                "name": name,
+                "hoverinfo": "skip",
+            }
+        )
     w1, w2 = np.asarray(w1, dtype=float), np.asarray(w2, dtype=float)
     layout = {
         **equal_axes((w1[0], w1[-1]), (w2[0], w2[-1]), ("w₁ (inside tanh)", "w₂ (output weight)")),
-        "legend": LEGEND_BELOW,
-        "height": FIGURE_HEIGHT,
+        "legend": LEGEND_AT_BOTTOM,
+        "height": _height(data, TANH_MAP_HEIGHT),
     }
-    title = title or "y = w₂·tanh(w₁x): descent from several starts"
+    title = title or "Descent from several starts"
     return make_figure(data, layout, title=title, dark=dark)
 
 
@@ -362,124 +395,117 @@ def build_tanh_surface_figure(
             "name": "loss",
             "hovertemplate": "w₁ = %{x:.3g}<br>w₂ = %{y:.3g}<br>L = %{z:.5g}<extra></extra>",
         },
-        {
-            "type": "scatter3d",
-            "x": mins["w1"].to_numpy(dtype=float),
-            "y": mins["w2"].to_numpy(dtype=float),
-            "z": mins["loss"].to_numpy(dtype=float) + lift,
-            "mode": "markers+text",
-            "text": [names[int(i)] for i in mins.index],
-            "textposition": "top center",
-            "textfont": {"size": 18, "color": ink(dark)},
-            "marker": {"size": 8, "color": ink(dark), "symbol": "diamond"},
-            "name": "minima",
-            "hovertemplate": "minimum (%{x:.3g}, %{y:.3g})<br>L = %{z:.5g}<extra></extra>",
-        },
+    ]
+    for n, (i, row) in enumerate(mins.iterrows()):
+        name = names[int(i)]
+        star = star_trace(row["w1"], row["w2"], row["loss"] + lift, name="minima A and B", dark=dark)
+        star.update(
+            mode="markers+text",
+            text=[name],
+            textposition="top center",
+            textfont={"size": 18, "color": ink(dark)},
+            legendgroup="minima",
+            showlegend=n == 0,
+            hovertemplate=f"minimum {name}: (%{{x:.3g}}, %{{y:.3g}})<br>L = %{{z:.5g}}<extra></extra>",
+        )
+        data.append(star)
+    data.append(
         {
             "type": "scatter3d",
             "x": [0.0],
             "y": [0.0],
             "z": [float(saddle_loss) + lift],
             "mode": "markers",
-            "marker": {"size": 9, "color": OKABE_ITO["vermillion"], "symbol": "cross"},
+            "marker": {"size": SCENE_STAR_SIZE, "color": ink(dark), "symbol": SADDLE_SYMBOL},
             "name": SADDLE_LABEL,
             "hovertemplate": "saddle (0, 0)<extra></extra>",
-        },
-    ]
+        }
+    )
     layout = {
         "scene": {
             "camera": TANH_CAMERA,
-            "xaxis": {"title": {"text": "w₁"}},
-            "yaxis": {"title": {"text": "w₂"}},
-            "zaxis": {"title": {"text": "loss"}, "nticks": 4},
+            "xaxis": {**SCENE_AXIS, "title": {"text": "w₁"}},
+            "yaxis": {**SCENE_AXIS, "title": {"text": "w₂"}},
+            "zaxis": {**SCENE_AXIS, "nticks": 4, "title": {"text": "loss"}},
             "aspectmode": "manual",
             "aspectratio": {"x": 1.2, "y": 1, "z": 0.75},
         },
-        "legend": LEGEND_BELOW,
-        "height": FIGURE_HEIGHT,
+        "legend": LEGEND_AT_BOTTOM,
+        "height": _height(data),
         "margin": {"l": 0, "r": 0, "t": 60, "b": 0},
     }
-    return make_figure(data, layout, title=title or "Two valleys and a saddle between them", dark=dark)
+    return make_figure(data, layout, title=title or "Two minima and a saddle", dark=dark)
+
+
+def _against_n(agreement: pd.DataFrame, series, *, yaxis: dict, title: str, dark: bool) -> go.Figure:
+    n = agreement["n_samples"].to_numpy(dtype=float)
+    data = []
+    for col, name, color, symbol, dash, fmt in series:
+        data.append(
+            {
+                "type": "scatter",
+                "x": n,
+                "y": agreement[col].to_numpy(dtype=float),
+                "mode": "lines+markers",
+                "line": {"color": color, "width": LINE_WIDTH - 1, "dash": dash},
+                "marker": {"size": 11, "color": color, "symbol": symbol},
+                "name": name,
+                "hovertemplate": f"N = %{{x:,}}<br>{name}: %{{y:{fmt}}}<extra></extra>",
+            }
+        )
+    layout = {
+        "xaxis": {**LOG_AXIS, "dtick": 1, "title": {"text": "samples N (log)"}},
+        "yaxis": yaxis,
+        "legend": LEGEND_AT_BOTTOM,
+        "height": _height(data),
+    }
+    return make_figure(data, layout, title=title, dark=dark)
 
 
 def build_agreement_figure(agreement: pd.DataFrame, *, dark: bool = False, title=None) -> go.Figure:
-    """Do runs on datasets of size N agree? Fractions (left) and distance to the truth (right), against N.
+    """Do runs on datasets of size N agree, and reach a finite minimum? Fractions against N.
 
     Parameters
     ----------
     agreement : pandas.DataFrame
         ``core.agreement_vs_sample_size``.
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
     """
-    n = agreement["n_samples"].to_numpy(dtype=float)
-    left = (
-        ("agreement_fraction", "pairs of runs that agree", OKABE_ITO["blue"], "circle"),
-        ("converged_fraction", "runs that reached a finite minimum", OKABE_ITO["bluish_green"], "square"),
-    )
-    right = (
+    series = (
+        ("agreement_fraction", "pairs of runs that agree", OKABE_ITO["blue"], "circle", "solid", ".0%"),
         (
-            "median_distance",
-            "median distance of the minimum found to the truth",
-            OKABE_ITO["vermillion"],
-            "diamond",
+            "converged_fraction",
+            "runs with a finite minimum",
+            OKABE_ITO["bluish_green"],
+            "square",
+            "solid",
+            ".0%",
         ),
-        ("endpoint_spread", "RMS distance (outliers count)", OKABE_ITO["reddish_purple"], "triangle-up"),
     )
-    data = []
-    for col, name, color, symbol in left:
-        data.append(
-            {
-                "type": "scatter",
-                "x": n,
-                "y": agreement[col].to_numpy(dtype=float),
-                "mode": "lines+markers",
-                "line": {"color": color, "width": LINE_WIDTH - 1},
-                "marker": {"size": 11, "color": color, "symbol": symbol},
-                "name": name,
-                "hovertemplate": f"N = %{{x:,}}<br>{name}: %{{y:.0%}}<extra></extra>",
-            }
-        )
-    for col, name, color, symbol in right:
-        data.append(
-            {
-                "type": "scatter",
-                "xaxis": "x2",
-                "yaxis": "y2",
-                "x": n,
-                "y": agreement[col].to_numpy(dtype=float),
-                "mode": "lines+markers",
-                "line": {
-                    "color": color,
-                    "width": LINE_WIDTH - 1,
-                    "dash": "solid" if symbol == "diamond" else "dot",
-                },
-                "marker": {"size": 11, "color": color, "symbol": symbol},
-                "name": name,
-                "hovertemplate": f"N = %{{x:,}}<br>{name}: %{{y:.3g}}<extra></extra>",
-            }
-        )
-    layout = {
-        "xaxis": {
-            **LOG_AXIS,
-            "dtick": 1,
-            "domain": [0.0, 0.45],
-            "anchor": "y",
-            "title": {"text": "samples N (log)"},
-        },
-        "yaxis": {"anchor": "x", "range": [0, 1.05], "tickformat": ".0%", "title": {"text": "fraction"}},
-        "xaxis2": {
-            **LOG_AXIS,
-            "dtick": 1,
-            "domain": [0.55, 1.0],
-            "anchor": "y2",
-            "title": {"text": "samples N (log)"},
-        },
-        "yaxis2": {**LOG_AXIS, "anchor": "x2", "title": {"text": "‖minimum found − truth‖"}},
-        "legend": LEGEND_BELOW,
-        "height": FIGURE_HEIGHT,
-    }
-    title = title or "More data: runs on different samples agree, and land nearer the truth"
-    return make_figure(data, layout, title=title, dark=dark)
+    yaxis = {"range": [0, 1.05], "tickformat": ".0%", "title": {"text": "fraction of runs"}}
+    return _against_n(agreement, series, yaxis=yaxis, title=title or "More data: runs agree", dark=dark)
+
+
+def build_truth_distance_figure(agreement: pd.DataFrame, *, dark: bool = False, title=None) -> go.Figure:
+    """How far the minimum found lies from the true weights, against N (log-log).
+
+    Parameters
+    ----------
+    agreement : pandas.DataFrame
+        ``core.agreement_vs_sample_size``.
+    """
+    series = (
+        ("median_distance", "median distance", OKABE_ITO["vermillion"], "circle", "solid", ".3g"),
+        ("endpoint_spread", "RMS (outliers count)", OKABE_ITO["reddish_purple"], "triangle-up", "dot", ".3g"),
+    )
+    yaxis = {**LOG_AXIS, "dtick": "D2", "title": {"text": "‖minimum found − truth‖ (log)"}}
+    return _against_n(agreement, series, yaxis=yaxis, title=title or "More data: nearer the truth", dark=dark)
+
+
+def _height(data: list, base: int = FIGURE_HEIGHT) -> int:
+    """Tall enough that the legend under the plot does not squeeze it: LEGEND_ROW per entry beyond two."""
+    entries = sum(
+        1
+        for t in data
+        if t.get("type") in ("scatter", "scatter3d") and t.get("showlegend", True) and t.get("name")
+    )
+    return base + LEGEND_ROW * max(0, entries - 2)

@@ -7,6 +7,7 @@ Every number comes in from ``core`` (its DataFrames and objects); these builders
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,8 @@ from core import minimum_set
 from .style import (
     FEW_TICKS,
     FIGURE_HEIGHT,
-    LEGEND_BELOW,
+    LEGEND_AT_BOTTOM,
+    LEGEND_ROW,
     LINE_WIDTH,
     LOG_AXIS,
     OKABE_ITO,
@@ -26,6 +28,8 @@ from .style import (
     ink,
     loss_contour_trace,
     make_figure,
+    note_box,
+    paper,
     reference_color,
     star_trace,
 )
@@ -33,12 +37,17 @@ from .style import (
 BATCH_MIN_LABEL = "minimizer of one batch"
 ELLIPSE_NOTE = "each batch's contour through w*"
 MEASURED_SPREAD = "measured RMS ‖ŵ<sub>B</sub> − w*‖"
-LAW_LABEL = "c/√B (fitted through the measurements)"
-SANDWICH_LABEL = "sandwich theory, nothing fitted"
-CLOUD_LABEL = "SGD iterates (after burn-in)"
-THEORY_RADIUS = "theory: √E‖w − w*‖²"
-MEASURED_RADIUS = "measured: RMS ‖w − w*‖"
-THEORY_RISK_LABEL = "HMRT (2019) asymptotic risk, min-norm"
+LAW_LABEL = "c/√B, c fitted to the dots"
+SANDWICH_LABEL = "sandwich law, nothing fitted"
+# The noise ball for the two ways of drawing batches (see build_noise_ball_figure).
+INDEPENDENT = "independent batches"
+RESHUFFLED = "reshuffled each epoch"
+SAMPLING_COLORS = {INDEPENDENT: OKABE_ITO["blue"], RESHUFFLED: OKABE_ITO["vermillion"]}
+THEORY_RADIUS = "exact theory, independent"
+MEASURED_RADIUS = "measured"
+THEORY_RISK_LABEL = "theory (HMRT 2019), min-norm"
+LEFT_OUT_LABEL = "hollow: left out of the fit"
+FITTED_LABEL = "dashed: the fitted model"
 METHOD_COLORS = {
     "min-norm least squares": OKABE_ITO["vermillion"],
     "gradient descent from 0": OKABE_ITO["blue"],
@@ -81,7 +90,7 @@ def _vline(x: float, text: str, *, dark: bool, xref: str = "x", yref: str = "y d
         "yanchor": "top",
         "showarrow": False,
         "font": {"color": ink(dark)},
-        "bgcolor": "rgba(255,255,255,0.8)" if not dark else "rgba(17,17,17,0.8)",
+        "bgcolor": note_box(dark),
     }
     return shape, note
 
@@ -184,7 +193,7 @@ def build_batch_minimizers_figure(
                 "symbol": "circle",
                 "line": {"color": ink(dark), "width": 1},
             },
-            "name": f"{BATCH_MIN_LABEL} (B = {batch_size})",
+            "name": BATCH_MIN_LABEL,
             "customdata": np.arange(1, len(bx) + 1),
             "hovertemplate": f"batch %{{customdata}}: its own minimizer<br>{labels[0]} = %{{x:.4g}}"
             f"<br>{labels[1]} = %{{y:.4g}}<extra></extra>",
@@ -192,10 +201,10 @@ def build_batch_minimizers_figure(
     )
     sx, sy, _ = slice_.project(np.asarray(w_star, dtype=float)[None, :])
     data.append(star_trace(sx[0], sy[0], dark=dark, hover="<br>the ONE minimum of the full-data loss"))
-    layout = {**equal_axes(x_range, y_range, labels), "legend": LEGEND_BELOW, "height": FIGURE_HEIGHT}
+    layout = {**equal_axes(x_range, y_range, labels), "legend": LEGEND_AT_BOTTOM, "height": _height(data)}
     if drawn_flat:
         layout["annotations"] = [_corner_note("B < K: each batch has a flat valley of minima", dark)]
-    title = title or f"Every batch of {batch_size} rows has its own minimizer"
+    title = title or f"Batch minimizers, B = {batch_size}"
     return make_figure(data, layout, title=title, dark=dark)
 
 
@@ -210,7 +219,7 @@ def _corner_note(text: str, dark: bool) -> dict:
         "yanchor": "bottom",
         "showarrow": False,
         "font": {"color": ink(dark)},
-        "bgcolor": "rgba(255,255,255,0.85)" if not dark else "rgba(17,17,17,0.8)",
+        "bgcolor": note_box(dark),
     }
 
 
@@ -276,14 +285,14 @@ def build_spread_figure(
         )
     layout = {
         "xaxis": {**LOG_AXIS, **FEW_TICKS, "title": {"text": "batch size B (log)"}},
-        "yaxis": {**LOG_AXIS, **FEW_TICKS, "title": {"text": "distance of ŵ<sub>B</sub> to w* (log)"}},
-        "legend": LEGEND_BELOW,
-        "height": FIGURE_HEIGHT,
+        "yaxis": {**LOG_AXIS, **FEW_TICKS, "title": {"text": "‖ŵ<sub>B</sub> − w*‖ (log)"}},
+        "legend": LEGEND_AT_BOTTOM,
+        "height": _height(data),
     }
     if batch_size is not None and batch_size > 0:
         shape, note = _vline(batch_size, f" B = {batch_size}", dark=dark)
         layout["shapes"], layout["annotations"] = [shape], [note]
-    return make_figure(data, layout, title=title or "Their spread shrinks like 1/√B", dark=dark)
+    return make_figure(data, layout, title=title or "Spread shrinks like 1/√B", dark=dark)
 
 
 # -- the noise ball -------------------------------------------------------------------------
@@ -294,23 +303,51 @@ def _circle(center, radius: float, n_points: int = 97) -> np.ndarray:
     return np.asarray(center, dtype=float) + radius * np.column_stack([np.cos(t), np.sin(t)])
 
 
+@dataclass(frozen=True)
+class BallCloud:
+    """Iterates of one constant-rate SGD run from w*, and their measured RMS distance to w*.
+
+    ``sampling`` is INDEPENDENT (each batch drawn afresh, rows with replacement: the case
+    the exact theory describes) or RESHUFFLED (a fresh random order every epoch, each row
+    once per epoch: how the app's runs, and most SGD code, draw batches).
+    """
+
+    sampling: str
+    points: np.ndarray  # (T, 2): the two drawn coordinates
+    rms: float | None = None  # √mean ‖w − w*‖² over all K coordinates; a ring when given
+
+
+def _ring(center, radius, name: str, color: str, dash: str, legend: bool, group: str | None = None) -> dict:
+    c = _circle(center, radius)
+    return {
+        "type": "scatter",
+        "x": c[:, 0],
+        "y": c[:, 1],
+        "mode": "lines",
+        "line": {"color": color, "width": 3, "dash": dash},
+        "name": name,
+        "legendgroup": group or name,
+        "showlegend": legend,
+        "hovertemplate": f"{name}<br>radius {radius:.4g}<extra></extra>",
+    }
+
+
 def build_noise_ball_figure(
     x,
     y,
     Z,
     min_value: float,
     labels: Sequence[str],
-    cloud,
+    clouds: Sequence[BallCloud],
     center,
     *,
     radius_theory: float | None,
-    radius_measured: float | None,
     learning_rate: float,
     batch_size: int,
     dark: bool = False,
     title: str | None = None,
 ) -> go.Figure:
-    """Constant-rate SGD started at w*: the cloud of its iterates on the full-data contours.
+    """Constant-rate SGD started at w*: the clouds of its iterates on the full-data contours.
 
     Parameters
     ----------
@@ -321,143 +358,145 @@ def build_noise_ball_figure(
     min_value : float
         L*.
     labels : (str, str)
-    cloud : array-like of shape (T, 2)
-        Iterates after burn-in in the two drawn coordinates (thinned to 600 for drawing).
+    clouds : sequence of BallCloud
+        One per way of drawing batches, drawn in order (the wider one first); each thinned to
+        600 points. A cloud's ``rms`` is drawn as a dashed ring around w* in its colour.
     center : array-like of shape (2,)
         w* in the two drawn coordinates.
-    radius_theory, radius_measured : float or None
-        √E‖w − w*‖² (``core.noise_ball_theory``) and the measured RMS distance
-        (``core.noise_ball_radius``), drawn as circles around w* (K = 2 only: pass None otherwise).
+    radius_theory : float or None
+        √E‖w − w*‖² for independent batches (``core.noise_ball_theory``): a solid ring.
+        Rings are only meaningful for K = 2 (pass None and no ``rms`` otherwise).
     learning_rate : float
     batch_size : int
 
     Returns
     -------
     plotly.graph_objects.Figure
+        Contour; per cloud its points (legend: sampling and RMS) and ring; the theory ring; w*.
     """
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    W = np.asarray(cloud, dtype=float)
-    if len(W) > MAX_CLOUD_POINTS:
-        W = W[np.linspace(0, len(W) - 1, MAX_CLOUD_POINTS).round().astype(int)]
     cx, cy = (float(v) for v in center)
-    data = [
-        loss_contour_trace(x, y, Z, min_value, labels, dark=dark),
-        {
-            "type": "scatter",
-            "x": W[:, 0],
-            "y": W[:, 1],
-            "mode": "markers",
-            "marker": {"size": 6, "color": _rgba(OKABE_ITO["vermillion"], 0.5)},
-            "name": CLOUD_LABEL,
-            "hovertemplate": f"{labels[0]} = %{{x:.4g}}<br>{labels[1]} = %{{y:.4g}}"
-            "<extra>SGD iterate</extra>",
-        },
-    ]
-    for radius, name, dash, color in (
-        (radius_theory, THEORY_RADIUS, "solid", OKABE_ITO["blue"]),
-        (radius_measured, MEASURED_RADIUS, "dash", ink(dark)),
-    ):
-        if radius is not None and np.isfinite(radius) and radius > 0:
-            c = _circle((cx, cy), radius)
-            data.append(
-                {
-                    "type": "scatter",
-                    "x": c[:, 0],
-                    "y": c[:, 1],
-                    "mode": "lines",
-                    "line": {"color": color, "width": 3, "dash": dash},
-                    "name": f"{name} = {radius:.3g}",
-                    "hovertemplate": f"{name} = {radius:.4g}<extra></extra>",
-                }
-            )
+    data = [loss_contour_trace(x, y, Z, min_value, labels, dark=dark)]
+    for cloud in clouds:
+        W = np.asarray(cloud.points, dtype=float)
+        if len(W) > MAX_CLOUD_POINTS:
+            W = W[np.linspace(0, len(W) - 1, MAX_CLOUD_POINTS).round().astype(int)]
+        color = SAMPLING_COLORS[cloud.sampling]
+        ring = cloud.rms is not None and np.isfinite(cloud.rms) and cloud.rms > 0
+        name = f"{cloud.sampling}: RMS {cloud.rms:.3g}" if ring else f"SGD, {cloud.sampling}"
+        data.append(
+            {
+                "type": "scatter",
+                "x": W[:, 0],
+                "y": W[:, 1],
+                "mode": "markers",
+                "marker": {"size": 7, "color": _rgba(color, 0.55)},
+                "name": name,
+                "legendgroup": cloud.sampling,
+                "hovertemplate": f"{labels[0]} = %{{x:.4g}}<br>{labels[1]} = %{{y:.4g}}"
+                f"<extra>SGD iterate, {cloud.sampling}</extra>",
+            }
+        )
+        if ring:
+            name = f"{MEASURED_RADIUS}, {cloud.sampling}"
+            data.append(_ring((cx, cy), cloud.rms, name, color, "dash", False, cloud.sampling))
+    if radius_theory is not None and np.isfinite(radius_theory) and radius_theory > 0:
+        data.append(
+            _ring((cx, cy), radius_theory, f"{THEORY_RADIUS}: {radius_theory:.3g}", ink(dark), "solid", True)
+        )
     data.append(star_trace(cx, cy, dark=dark))
     layout = {
         **equal_axes((x[0], x[-1]), (y[0], y[-1]), labels),
-        "legend": LEGEND_BELOW,
-        "height": FIGURE_HEIGHT,
+        "legend": LEGEND_AT_BOTTOM,
+        "height": _height(data),
     }
-    title = title or f"SGD's noise ball (η = {learning_rate:.3g}, B = {batch_size})"
+    title = title or f"Noise ball, η = {learning_rate:.3g}, B = {batch_size}"
     return make_figure(data, layout, title=title, dark=dark)
 
 
-def build_noise_ball_scaling_figure(
-    by_rate: pd.DataFrame, by_batch: pd.DataFrame, *, dark: bool = False, title: str | None = None
+RADIUS_AXES = {  # against: (symbol, axis title)
+    "learning_rate": ("η", "learning rate η (log)"),
+    "batch_size": ("B", "batch size B (log)"),
+}
+
+
+def build_radius_figure(
+    reshuffled: pd.DataFrame,
+    independent: pd.DataFrame | None = None,
+    *,
+    against: str,
+    dark: bool = False,
+    title: str | None = None,
 ) -> go.Figure:
-    """Noise-ball radius against η (left, at fixed B) and against B (right, at fixed η), log-log.
+    """Noise-ball radius against η or B, log-log: the exact theory and both ways of drawing batches.
 
     Parameters
     ----------
-    by_rate, by_batch : pandas.DataFrame
-        ``core.noise_ball_radius`` sweeps. Diverged runs and infinite theory are not drawn.
+    reshuffled : pandas.DataFrame
+        ``core.noise_ball_radius`` (reshuffled each epoch); its ``theory_rms_radius`` (for
+        independent batches) is the theory line.
+    independent : pandas.DataFrame, optional
+        The same sweep measured with independent batches (``learning_rate``, ``batch_size``,
+        ``rms_radius``, ``diverged``, ``n_iterates``).
+    against : {"learning_rate", "batch_size"}
+        The column that varies (the other is fixed, and named in the title).
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Per panel a measured trace and (when finite) a theory trace.
+        Theory (line), measured independent, measured reshuffled (markers). Diverged runs and
+        infinite theory are not drawn.
     """
+    sym, axis_title = RADIUS_AXES[against]
+    ok = reshuffled[~reshuffled["diverged"].astype(bool)].sort_values(against)
     data = []
-    panels = (("x", "y", by_rate, "learning_rate", "η"), ("x2", "y2", by_batch, "batch_size", "B"))
-    for n, (xa, ya, df, col, sym) in enumerate(panels):
-        ok = df[~df["diverged"].astype(bool)]
+    theory = ok["theory_rms_radius"].to_numpy(dtype=float)
+    finite = np.isfinite(theory)
+    if finite.any():
         data.append(
             {
                 "type": "scatter",
-                "xaxis": xa,
-                "yaxis": ya,
-                "x": ok[col].to_numpy(dtype=float),
-                "y": ok["rms_radius"].to_numpy(dtype=float),
-                "mode": "markers+lines",
-                "line": {"color": OKABE_ITO["vermillion"], "width": 2},
-                "marker": {"size": 12, "color": OKABE_ITO["vermillion"]},
-                "name": "measured (run_optimizer from w*)",
-                "legendgroup": "measured",
-                "showlegend": n == 0,
-                "customdata": ok["n_iterates"].to_numpy(),
-                "hovertemplate": f"{sym} = %{{x:.4g}}<br>RMS ‖w − w*‖ = %{{y:.4g}}"
-                "<br>over %{customdata} iterates<extra>measured</extra>",
+                "x": ok[against].to_numpy(dtype=float)[finite],
+                "y": theory[finite],
+                "mode": "lines",
+                "line": {"color": ink(dark), "width": 3, "dash": "dash"},
+                "name": f"{THEORY_RADIUS} batches",
+                "hovertemplate": f"{sym} = %{{x:.4g}}<br>theory %{{y:.4g}}<extra>independent batches</extra>",
             }
         )
-        theory = ok["theory_rms_radius"].to_numpy(dtype=float)
-        finite = np.isfinite(theory)
-        if finite.any():
-            data.append(
-                {
-                    "type": "scatter",
-                    "xaxis": xa,
-                    "yaxis": ya,
-                    "x": ok[col].to_numpy(dtype=float)[finite],
-                    "y": theory[finite],
-                    "mode": "lines",
-                    "line": {"color": OKABE_ITO["blue"], "width": 3, "dash": "dash"},
-                    "name": "exact theory (batches drawn with replacement)",
-                    "legendgroup": "theory",
-                    "showlegend": n == 0,
-                    "hovertemplate": f"{sym} = %{{x:.4g}}<br>theory %{{y:.4g}}<extra>theory</extra>",
-                }
-            )
-    eta = by_batch["learning_rate"].iloc[0] if len(by_batch) else float("nan")
-    b = by_rate["batch_size"].iloc[0] if len(by_rate) else 0
+    for sampling, df, symbol in ((INDEPENDENT, independent, "circle"), (RESHUFFLED, reshuffled, "square")):
+        if df is None:
+            continue
+        part = df[~df["diverged"].astype(bool)].sort_values(against)
+        color = SAMPLING_COLORS[sampling]
+        data.append(
+            {
+                "type": "scatter",
+                "x": part[against].to_numpy(dtype=float),
+                "y": part["rms_radius"].to_numpy(dtype=float),
+                "mode": "markers+lines",
+                "line": {"color": color, "width": 2},
+                "marker": {"size": 12, "color": color, "symbol": symbol},
+                "name": f"{MEASURED_RADIUS}, {sampling}",
+                "customdata": part["n_iterates"].to_numpy(),
+                "hovertemplate": f"{sym} = %{{x:.4g}}<br>RMS ‖w − w*‖ = %{{y:.4g}}"
+                f"<br>over %{{customdata}} iterates<extra>{sampling}</extra>",
+            }
+        )
+    fixed = reshuffled["batch_size" if against == "learning_rate" else "learning_rate"]
+    value = fixed.iloc[0] if len(fixed) else float("nan")
     layout = {
-        "xaxis": {
-            **LOG_AXIS,
-            "dtick": 1,
-            "domain": [0.0, 0.45],
-            "anchor": "y",
-            "title": {"text": f"learning rate η (B = {b})"},
-        },
-        "yaxis": {**LOG_AXIS, **FEW_TICKS, "anchor": "x", "title": {"text": "noise-ball radius"}},
-        "xaxis2": {
-            **LOG_AXIS,
-            "dtick": 1,
-            "domain": [0.55, 1.0],
-            "anchor": "y2",
-            "title": {"text": f"batch size B (η = {eta:.3g})"},
-        },
-        "yaxis2": {**LOG_AXIS, **FEW_TICKS, "anchor": "x2"},
-        "legend": LEGEND_BELOW,
-        "height": FIGURE_HEIGHT,
+        "xaxis": {**LOG_AXIS, **FEW_TICKS, "title": {"text": axis_title}},
+        "yaxis": {**LOG_AXIS, **FEW_TICKS, "title": {"text": "radius: RMS ‖w − w*‖ (log)"}},
+        "legend": LEGEND_AT_BOTTOM,
+        "height": _height(data),
     }
-    title = title or "The ball grows with η and shrinks with B"
+    if title is None:
+        title = (
+            f"Radius against η, B = {value:g}"
+            if against == "learning_rate"
+            else f"Radius against B, η = {value:.3g}"
+        )
     return make_figure(data, layout, title=title, dark=dark)
 
 
@@ -470,6 +509,7 @@ def build_double_descent_figure(
     theory_risk,
     *,
     n_features: int,
+    names: dict | None = None,
     dark: bool = False,
     title: str | None = None,
 ) -> go.Figure:
@@ -483,6 +523,8 @@ def build_double_descent_figure(
         ``core.min_norm_risk`` at those γ (NaN/inf entries break the line, e.g. at γ = 1).
     n_features : int
         K, for the hover (N = K/γ).
+    names : dict, optional
+        Legend names for core's method names (e.g. saying when gradient descent stopped).
 
     Returns
     -------
@@ -495,6 +537,7 @@ def build_double_descent_figure(
     for method in summary["method"].unique():
         part = summary[summary["method"] == method].sort_values("gamma")
         color = METHOD_COLORS.get(method, RIDGE_COLOR)
+        shown = (names or {}).get(method, method)
         g = part["gamma"].to_numpy(dtype=float)
         lower = np.maximum(part["lower"].to_numpy(dtype=float), floor)
         upper = part["upper"].to_numpy(dtype=float)
@@ -507,7 +550,7 @@ def build_double_descent_figure(
                 "fillcolor": _rgba(color, 0.2),
                 "line": {"width": 0},
                 "mode": "lines",
-                "name": f"{method}: ± 1 standard error",
+                "name": f"{shown}: ± 1 standard error",
                 "legendgroup": method,
                 "showlegend": False,
                 "hoverinfo": "skip",
@@ -521,12 +564,12 @@ def build_double_descent_figure(
                 "mode": "lines+markers",
                 "line": {"color": color, "width": LINE_WIDTH - 1},
                 "marker": {"size": 9, "color": color},
-                "name": f"{method} (mean over seeds)",
+                "name": shown,
                 "legendgroup": method,
                 "customdata": np.column_stack(
                     [part["n_samples"], part["median"], part["std_error"], part["n_seeds"]]
                 ),
-                "hovertemplate": f"{method}<br>γ = %{{x:.3g}} (N = %{{customdata[0]}}, K = {n_features})"
+                "hovertemplate": f"{shown}<br>γ = %{{x:.3g}} (N = %{{customdata[0]}}, K = {n_features})"
                 "<br>mean excess risk %{y:.4g} ± %{customdata[2]:.2g}<br>median %{customdata[1]:.4g}"
                 "<br>%{customdata[3]} seeds<extra></extra>",
             }
@@ -543,159 +586,182 @@ def build_double_descent_figure(
             "hovertemplate": "γ = %{x:.3g}<br>asymptotic risk %{y:.4g}<extra>theory</extra>",
         }
     )
-    shape, note = _vline(1.0, " γ = 1: N = K, the interpolation peak", dark=dark)
-    arrow = {
+    shape, note = _vline(1.0, " N = K: the peak", dark=dark)
+    arrow = {  # top left: the curves start low there (little noise is fitted with much data)
         "text": "← more data",
         "xref": "x domain",
         "yref": "y domain",
         "x": 0.02,
-        "y": 0.02,
+        "y": 0.98,
         "xanchor": "left",
-        "yanchor": "bottom",
+        "yanchor": "top",
         "showarrow": False,
         "font": {"color": ink(dark)},
     }
     layout = {
         "xaxis": {**LOG_AXIS, **FEW_TICKS, "title": {"text": "γ = K/N, features per sample (log)"}},
-        "yaxis": {**LOG_AXIS, "dtick": 1, "title": {"text": "test excess risk E(xᵀ(ŵ − w))² = ‖ŵ − w‖²"}},
+        "yaxis": {**LOG_AXIS, "dtick": 1, "title": {"text": "test error ‖ŵ − w‖² (log)"}},
         "shapes": [shape],
         "annotations": [note, arrow],
-        "legend": LEGEND_BELOW,
-        "height": 620,
+        "legend": LEGEND_AT_BOTTOM,
+        "height": _height(data),
         "hovermode": "closest",
     }
-    return make_figure(data, layout, title=title or "Double descent: test error against γ = K/N", dark=dark)
+    return make_figure(data, layout, title=title or "Double descent", dark=dark)
 
 
 # -- cost -----------------------------------------------------------------------------------
 
 
+COST_AXES = {  # against: (symbol, the fixed size's symbol, axis title)
+    "n_samples": ("N", "K", "samples N (log)"),
+    "n_features": ("K", "N", "features K (log)"),
+}
+
+
 def build_cost_figure(
     timings: pd.DataFrame,
-    predicted_n: pd.DataFrame,
-    predicted_k: pd.DataFrame,
+    predicted: pd.DataFrame,
     *,
-    k_fixed: int,
-    n_fixed: int,
+    against: str,
+    fixed: int,
     sgd_epochs: int = 1,
     crossover_k: float | None = None,
+    left_out=None,
     dark: bool = False,
     title: str | None = None,
 ) -> go.Figure:
-    """Seconds against N (left, K fixed) and against K (right, N fixed), log-log, with fitted lines.
+    """Measured seconds against N (K fixed) or against K (N fixed), log-log, with the fitted model.
 
     Parameters
     ----------
     timings : pandas.DataFrame
-        ``core.time_methods``: rows with ``n_features == k_fixed`` go left, rows with
-        ``n_samples == n_fixed`` go right (a row may be in both).
-    predicted_n, predicted_k : pandas.DataFrame
-        ``core.predicted_seconds`` along each sweep (the O(NK² + K³) and O(NK) fits).
-    k_fixed, n_fixed : int
+        ``core.time_methods``: the rows whose other size equals ``fixed`` are drawn.
+    predicted : pandas.DataFrame
+        ``core.predicted_seconds`` along this sweep (the fitted model).
+    against : {"n_samples", "n_features"}
+    fixed : int
+        K when ``against="n_samples"``, N when ``against="n_features"``.
     sgd_epochs : int, default=1
         When > 1 the SGD line is also drawn for that many epochs (the fit × epochs).
     crossover_k : float, optional
-        ``core.crossover`` at ``n_fixed``: marked on the right panel when finite.
+        ``core.crossover`` at N = ``fixed``: marked on the K sweep when finite.
+    left_out : array-like of bool, shape (len(timings),), optional
+        ``core.cost.left_out``: these measurements are drawn hollow.
 
     Returns
     -------
     plotly.graph_objects.Figure
     """
-    panels = (
-        ("x", "y", timings[timings["n_features"] == k_fixed], predicted_n, "n_samples", "N"),
-        ("x2", "y2", timings[timings["n_samples"] == n_fixed], predicted_k, "n_features", "K"),
-    )
+    sym, other, axis_title = COST_AXES[against]
+    other_col = "n_features" if against == "n_samples" else "n_samples"
+    out = np.zeros(len(timings), dtype=bool) if left_out is None else np.asarray(left_out, dtype=bool)
+    mask = (timings[other_col] == fixed).to_numpy()
+    order = np.argsort(timings[against].to_numpy()[mask], kind="stable")
+    meas, out = timings[mask].iloc[order], out[mask][order]
     data = []
-    for n, (xa, ya, meas, pred, col, sym) in enumerate(panels):
-        for method, color in COST_COLORS.items():
-            m = meas[meas["method"] == method].sort_values(col)
-            p = pred[pred["method"] == method].sort_values(col)
-            if len(m):
+    for method, color in COST_COLORS.items():
+        is_m = (meas["method"] == method).to_numpy()
+        m = meas[is_m]
+        gone = out[is_m]
+        p = predicted[predicted["method"] == method].sort_values(against)
+        if len(m):
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": m[against].to_numpy(dtype=float),
+                    "y": m["seconds"].to_numpy(dtype=float),
+                    "mode": "markers",
+                    "marker": {
+                        "size": 12,
+                        "color": [paper(dark) if g else color for g in gone],
+                        "line": {"color": color, "width": 2.5},
+                    },
+                    "name": method,
+                    "legendgroup": method,
+                    "customdata": np.where(gone, "left out of the fit: over 2× the model", "fitted"),
+                    "hovertemplate": f"{method}<br>{sym} = %{{x:,}}<br>%{{y:.3g}} s measured"
+                    "<br>%{customdata}<extra></extra>",
+                }
+            )
+        if len(p):
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": p[against].to_numpy(dtype=float),
+                    "y": p["seconds"].to_numpy(dtype=float),
+                    "mode": "lines",
+                    "line": {"color": color, "width": 2.5, "dash": "dash"},
+                    "name": f"{method}: fitted",
+                    "legendgroup": method,
+                    "showlegend": False,
+                    "hovertemplate": f"{method}, fitted model<br>{sym} = %{{x:,.0f}}"
+                    "<br>%{y:.3g} s<extra></extra>",
+                }
+            )
+            if method == "SGD epoch" and sgd_epochs > 1:
                 data.append(
                     {
                         "type": "scatter",
-                        "xaxis": xa,
-                        "yaxis": ya,
-                        "x": m[col].to_numpy(dtype=float),
-                        "y": m["seconds"].to_numpy(dtype=float),
-                        "mode": "markers",
-                        "marker": {"size": 12, "color": color},
-                        "name": method,
-                        "legendgroup": method,
-                        "showlegend": n == 0,
-                        "hovertemplate": f"{method}<br>{sym} = %{{x:,}}<br>%{{y:.3g}} s "
-                        "measured<extra></extra>",
-                    }
-                )
-            if len(p):
-                order = "O(NK)" if method == "SGD epoch" else "O(NK² + K³)"
-                data.append(
-                    {
-                        "type": "scatter",
-                        "xaxis": xa,
-                        "yaxis": ya,
-                        "x": p[col].to_numpy(dtype=float),
-                        "y": p["seconds"].to_numpy(dtype=float),
+                        "x": p[against].to_numpy(dtype=float),
+                        "y": sgd_epochs * p["seconds"].to_numpy(dtype=float),
                         "mode": "lines",
-                        "line": {"color": color, "width": 2.5, "dash": "dash"},
-                        "name": f"{method}: fitted {order}",
-                        "legendgroup": method,
-                        "showlegend": False,
-                        "hovertemplate": f"{method}, fitted {order}<br>{sym} = "
-                        "%{{x:,.0f}}<br>%{{y:.3g}} s<extra></extra>",
+                        "line": {"color": color, "width": 3, "dash": "dot"},
+                        "name": f"{sgd_epochs} SGD epochs (fit × {sgd_epochs})",
+                        "hovertemplate": f"{sgd_epochs} SGD epochs<br>{sym} = %{{x:,.0f}}"
+                        "<br>%{y:.3g} s<extra></extra>",
                     }
                 )
-                if method == "SGD epoch" and sgd_epochs > 1:
-                    data.append(
-                        {
-                            "type": "scatter",
-                            "xaxis": xa,
-                            "yaxis": ya,
-                            "x": p[col].to_numpy(dtype=float),
-                            "y": sgd_epochs * p["seconds"].to_numpy(dtype=float),
-                            "mode": "lines",
-                            "line": {"color": color, "width": 2.5, "dash": "dot"},
-                            "name": f"{sgd_epochs} SGD epochs (fit × {sgd_epochs})",
-                            "legendgroup": "epochs",
-                            "showlegend": n == 0,
-                            "hovertemplate": f"{sgd_epochs} SGD epochs<br>{sym} = "
-                            "%{{x:,.0f}}<br>%{{y:.3g}} s<extra></extra>",
-                        }
-                    )
-    layout = {
-        "xaxis": {
-            **LOG_AXIS,
-            "dtick": 1,
-            "domain": [0.0, 0.45],
-            "anchor": "y",
-            "title": {"text": f"samples N (K = {k_fixed})"},
-        },
-        "yaxis": {**LOG_AXIS, "anchor": "x", "title": {"text": "seconds (best of repeats)"}},
-        "xaxis2": {
-            **LOG_AXIS,
-            "dtick": 1,
-            "domain": [0.55, 1.0],
-            "anchor": "y2",
-            "title": {"text": f"features K (N = {n_fixed:,})"},
-        },
-        "yaxis2": {**LOG_AXIS, "anchor": "x2"},
-        "legend": LEGEND_BELOW,
-        "height": FIGURE_HEIGHT,
-    }
-    if crossover_k is not None and np.isfinite(crossover_k) and crossover_k > 0:
-        shape, note = _vline(
-            float(crossover_k), f" K* ≈ {crossover_k:.0f}", dark=dark, xref="x2", yref="y2 domain"
+    data.append(_legend_only(FITTED_LABEL, {"color": ink(dark), "width": 2.5, "dash": "dash"}))
+    if out.any():
+        data.append(
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "markers",
+                "marker": {"size": 12, "color": paper(dark), "line": {"color": ink(dark), "width": 2.5}},
+                "name": LEFT_OUT_LABEL,
+                "hoverinfo": "skip",
+            }
         )
+    layout = {
+        "xaxis": {**LOG_AXIS, "dtick": 1, "title": {"text": axis_title}},
+        "yaxis": {**LOG_AXIS, **FEW_TICKS, "title": {"text": "seconds (best of repeats)"}},
+        "legend": LEGEND_AT_BOTTOM,
+        "height": _height(data),
+    }
+    if crossover_k is not None and np.isfinite(crossover_k) and crossover_k > 0 and against == "n_features":
+        shape, note = _vline(float(crossover_k), f" K* ≈ {crossover_k:.0f}", dark=dark)
         layout["shapes"], layout["annotations"] = [shape], [note]
-    return make_figure(data, layout, title=title or "What each method costs as N and K grow", dark=dark)
+    fixed_text = f"{fixed:,}"
+    title = title or f"Seconds against {sym}, {other} = {fixed_text}"
+    return make_figure(data, layout, title=title, dark=dark)
+
+
+def _legend_only(name: str, line: dict) -> dict:
+    """A legend entry that explains a line style (it draws nothing)."""
+    return {"type": "scatter", "x": [None], "y": [None], "mode": "lines", "line": line, "name": name,
+            "hoverinfo": "skip"}  # fmt: skip
 
 
 __all__ = [
+    "BallCloud",
     "build_batch_minimizers_figure",
     "build_cost_figure",
     "build_double_descent_figure",
     "build_noise_ball_figure",
-    "build_noise_ball_scaling_figure",
+    "build_radius_figure",
     "build_spread_figure",
     "ellipse_through",
 ]
+
+
+def _height(data: list, base: int = FIGURE_HEIGHT) -> int:
+    """Tall enough that the legend under the plot does not squeeze it: LEGEND_ROW per entry beyond two."""
+    entries = sum(
+        1
+        for t in data
+        if t.get("type") in ("scatter", "scatter3d") and t.get("showlegend", True) and t.get("name")
+    )
+    return base + LEGEND_ROW * max(0, entries - 2)

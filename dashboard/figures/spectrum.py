@@ -16,8 +16,19 @@ import plotly.graph_objects as go
 
 from core import DigitsLost, MomentumRateMap, spectral_filter
 
-from .geometry import LEGEND_BELOW, LOG_AXIS, star_trace
-from .style import LINE_WIDTH, MARKER_SIZE, OKABE_ITO, ink, make_figure, paper, reference_color, wrap
+from .style import (
+    LEGEND_AT_BOTTOM,
+    LINE_WIDTH,
+    LOG_AXIS,
+    MARKER_SIZE,
+    OKABE_ITO,
+    ink,
+    make_figure,
+    paper,
+    reference_color,
+    star_trace,
+    wrap,
+)
 
 FIGURE_HEIGHT = 520
 CURVE_POINTS = 240  # σ grid of a filter curve
@@ -188,11 +199,10 @@ def build_filter_figure(
         "height": height_for(FIGURE_HEIGHT, len(specs) + 1),
         "xaxis": {**LOG_AXIS, "title": {"text": "singular value σ of X (log scale)"}},
         "yaxis": {"title": {"text": "filter factor φ (kept fraction)"}, "zeroline": True},
-        "legend": {**LEGEND_BELOW, "y": -0.28},
-        "margin": {"b": 150},
+        "legend": LEGEND_AT_BOTTOM,
         "hovermode": "closest",
     }
-    title = f"Kept fraction φ along each direction, t = {int(steps):,}"
+    title = f"Kept fraction φ, t = {int(steps):,}"
     return make_figure(traces, layout, title=title, dark=dark)
 
 
@@ -304,7 +314,7 @@ def build_phase_figure(
             "y": beta,
             "mode": "lines",
             "line": {"color": ink(dark), "width": 2, "dash": "dash"},
-            "name": "stability edge η = 2(1 + β)/λ_max",
+            "name": "stability edge η = 2(1 + β)/λ<sub>max</sub>",
             "hovertemplate": "edge: η = %{x:.4g} at β = %{y:.2f}<extra></extra>",
         },
         {  # a legend entry for the grey region (the heatmap itself has no legend)
@@ -367,12 +377,11 @@ def build_phase_figure(
             "range": [float(np.log10(eta[0])), float(np.log10(eta[-1]))],
         },
         "yaxis": {"title": {"text": "momentum β"}, "range": [float(beta[0]) - 0.05, float(beta[-1]) + 0.01]},
-        "legend": {**LEGEND_BELOW, "y": -0.28},
-        "margin": {"b": 150},
+        "legend": LEGEND_AT_BOTTOM,
         "hovermode": "closest",
         "clickmode": "event+select",
     }
-    return make_figure(traces, layout, title="Heavy ball on your data: speed at each (η, β)", dark=dark)
+    return make_figure(traces, layout, title="Heavy ball: speed at (η, β)", dark=dark)
 
 
 def _pick_grid(rates: MomentumRateMap, learning_rates, momenta) -> dict | None:
@@ -515,8 +524,7 @@ def build_digits_figure(
         "height": FIGURE_HEIGHT,
         "xaxis": {**LOG_AXIS, "title": {"text": "condition number κ(X) (log scale)"}},
         "yaxis": {"title": {"text": "digits of w lost (of ~16)"}, "range": [0, 16.5], "dtick": 2},
-        "legend": {**LEGEND_BELOW, "y": -0.28},
-        "margin": {"b": 150},
+        "legend": LEGEND_AT_BOTTOM,
         "shapes": shapes,
         "annotations": annotations,
         "hovermode": "closest",

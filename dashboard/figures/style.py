@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import math
+import os
 import re
 from collections.abc import Sequence
 
@@ -42,13 +43,23 @@ LINE_WIDTH = 4
 MARKER_SIZE = 8  # iterates along a path
 END_MARKER_SIZE = 16  # start / end / w*
 FONT_FAMILY = "Helvetica, Arial, sans-serif"
+STRICT = "LSQ_LAB_STRICT"  # set by the tests: figures are validated by plotly there
 FIGURE_HEIGHT = 560
-# Legends under the plot, so they never cover the title or the valley. ``make_figure`` moves such a
-# legend to the bottom edge of the figure (LEGEND_AT_BOTTOM), where plotly keeps its height free of
-# the plot: it can then never run into the x-axis title, however tall the tick labels. The explicit
-# ``yref`` keeps a figure that sets this after ``make_figure`` (the animation) in paper units.
+# Legends under the plot, so they never cover the title or the valley. LEGEND_AT_BOTTOM places one
+# from the bottom of the figure ("container") rather than at a fraction of the plot's height, so plotly
+# makes room for it below the x-axis title instead of drawing it through the title when the plot is
+# short; ``make_figure`` moves a legend given as LEGEND_BELOW (or any horizontal legend under the plot)
+# there too. LEGEND_BELOW's explicit ``yref`` keeps a figure that sets it after ``make_figure`` (the
+# animation, with its slider under the legend) in paper units.
+LEGEND_AT_BOTTOM = {
+    "orientation": "h",
+    "x": 0.0,
+    "xanchor": "left",
+    "y": 0.0,
+    "yanchor": "bottom",
+    "yref": "container",
+}
 LEGEND_BELOW = {"orientation": "h", "x": 0.0, "y": -0.16, "yanchor": "top", "yref": "paper"}
-LEGEND_AT_BOTTOM = {"yref": "container", "y": 0.0, "yanchor": "bottom"}
 # A title wraps after this many characters: one line of TITLE_SIZE type fits a 440 px panel (the
 # narrowest a chart component draws side by side) with room to spare; plotly never wraps by itself.
 TITLE_CHARS = 48
@@ -265,6 +276,10 @@ def make_figure(data: list, layout: dict, *, title: str, dark: bool = False) -> 
     and the result then does not depend on ``plotly.io.templates.default``. Building
     the figure in one call (rather than ``update_*`` afterwards) keeps a builder at a
     few milliseconds, which the ≤ 100 ms rerun budget needs.
+
+    plotly validates every property it is given, which costs most of a builder's time
+    (~8 ms of ~10 for the loss surface); the app skips it, and the tests, which set
+    ``LSQ_LAB_STRICT=1``, keep it, so a misspelt property still fails there.
     """
     axis = {
         "gridcolor": grid(dark),
@@ -283,7 +298,7 @@ def make_figure(data: list, layout: dict, *, title: str, dark: bool = False) -> 
         "title": {"font": {"size": FONT_SIZE}},
     }
     base = {
-        "template": "none",
+        "template": {},  # no template: the look is all here
         "title": {"text": title, "font": {"size": TITLE_SIZE}, "x": 0.02, "xanchor": "left"},
         "font": {"size": FONT_SIZE, "family": FONT_FAMILY, "color": ink(dark)},
         "paper_bgcolor": paper(dark),
@@ -304,7 +319,7 @@ def make_figure(data: list, layout: dict, *, title: str, dark: bool = False) -> 
     if legend.get("orientation") == "h" and legend.get("y", 1.0) < 0:  # under the plot: at the bottom edge
         full["legend"] = {**legend, **LEGEND_AT_BOTTOM}
     fit_title(full, TITLE_CHARS)
-    return go.Figure(data=data, layout=full)
+    return go.Figure(data=data, layout=full, _validate=os.environ.get(STRICT) == "1")
 
 
 def fit_title(layout: dict, width: int) -> None:
@@ -449,3 +464,11 @@ def equal_axes(x_range, y_range, labels: Sequence[str]) -> dict:
             "scaleratio": 1,
         },
     }
+
+
+# Appended by the views (Minima): the weights that generated the data, a mark of its own (not a ring,
+# which is a run's start, and not a diamond, which is a minimum).
+TRUTH_SYMBOL = "square-open"
+# Appended by the views: pixels a figure grows per legend entry beyond two (with LEGEND_AT_BOTTOM the
+# legend takes its room from the plot; on a narrow screen every entry gets its own row).
+LEGEND_ROW = 30

@@ -20,6 +20,7 @@ from core import (
 )
 from core.landscape import loss_slice
 from dashboard import compute_scaling as cs
+from dashboard.chart import Panel, render_chart
 from dashboard.figures.geometry import (
     build_column_space_figure,
     build_eigenbasis_figure,
@@ -28,7 +29,7 @@ from dashboard.figures.geometry import (
 from dashboard.specs import Flag, Number
 from dashboard.state import current
 
-from .common import show_chart
+from .common import is_dark, projector_scaled, show_chart
 
 MAX_DRAWN_STEPS = 400  # recorded iterates drawn per curve
 
@@ -47,14 +48,15 @@ def _plain_gd(trajectory) -> float | None:
 def _column_space_part() -> None:
     st.markdown("#### y projected onto the column space of X (N = 3 samples, K = 2 features)")
     st.markdown(
-        "Every prediction Xw is a combination of X's two columns, so all of them lie in one "
-        "**plane**, col(X). "
-        "The best fit ŷ = Xw\\* is the point of that plane **closest to y**: the residual r = y − ŷ stands "
-        "at a right angle on the plane. That is the normal equation: **Xᵀr = 0** ⇔ XᵀXw\\* = Xᵀy. "
-        "Gradient descent's predictions ŷ_t = Xw_t never leave the plane; they walk toward ŷ. Drag to rotate."
+        "Every prediction $Xw$ is a combination of $X$'s two columns, so all of them lie in one "
+        "**plane**, $\\operatorname{col}(X)$. The best fit $\\hat y = Xw^*$ is the point of that plane "
+        "**closest to y**: "
+        "the residual $r = y - \\hat y$ stands at a right angle on the plane. That is the normal equation: "
+        "$X^\\top r = 0 \\iff X^\\top X w^* = X^\\top y$. Gradient descent's predictions "
+        "$\\hat y_t = Xw_t$ never leave the plane; they walk toward $\\hat y$. Drag the picture to rotate it."
     )
-    c1, c2, c3 = st.columns([2, 1, 2])
-    exact, seed, steps = EXACT.render(c1), SEED.render(c2), STEPS.render(c3)
+    row = st.container(horizontal=True, gap="medium", vertical_alignment="bottom")
+    exact, seed, steps = EXACT.render(row), SEED.render(row), STEPS.render(row)
     try:
         X, y = make_column_space_example(exact_fit=bool(exact), seed=int(seed))
         pic = column_space_picture(X, y)
@@ -64,32 +66,39 @@ def _column_space_part() -> None:
     except ValueError as exc:
         st.error(f"This example cannot be drawn: {exc}", icon=":material/error:")
         return
-    left, right = st.columns([3, 1])
-    with left:
-        show_chart(
-            build_column_space_figure(pic, path, steps=traj.steps),
-            key="geo_columns",
-            alt="Rotatable 3D picture: the plane spanned by X's columns, the data vector y, its projection "
-            "y-hat in the plane, the residual perpendicular to the plane, and gradient descent's predictions "
-            "moving inside the plane",
-        )
-    with right:
-        ne = pic.normal_equation_residual
-        st.metric(
-            "largest entry of Xᵀr",
-            f"{np.max(np.abs(ne)):.1e}",
-            help="Xᵀr = 0 is the normal equation; here Xᵀr = ["
-            + ", ".join(f"{v:.2e}" for v in ne)
-            + "], zero up to rounding.",
-        )
-        st.metric("‖r‖ = distance from y to the plane", f"{np.linalg.norm(pic.residual):.4g}")
-        st.metric("angle between y and the plane", f"{pic.angle_degrees:.1f}°")
-        st.metric("w*", "(" + ", ".join(f"{v:.3g}" for v in pic.coef) + ")", help="ŷ = w*₁·x₁ + w*₂·x₂")
-        st.metric(
-            f"‖ŷ_t − ŷ‖ after {traj.n_steps} steps",
-            f"{np.linalg.norm(path[-1] - pic.fitted):.3g}",
-            help=f"Gradient descent with η = {rate:.3g} = 0.3/λ_max, from w = 0.",
-        )
+    show_chart(
+        build_column_space_figure(pic, path, steps=traj.steps, dark=is_dark()),
+        key="geo_columns",
+        alt="Rotatable 3D picture: the plane spanned by X's columns, the data vector y, its projection "
+        "y-hat in the plane, the residual perpendicular to the plane, and gradient descent's predictions "
+        "moving inside the plane",
+    )
+    ne = pic.normal_equation_residual
+    metrics = st.container(horizontal=True, gap="medium")
+    metrics.metric(
+        "largest entry of $X^\\top r$",
+        f"{np.max(np.abs(ne)):.1e}",
+        help="Xᵀr = 0 is the normal equation; here Xᵀr = ["
+        + ", ".join(f"{v:.2e}" for v in ne)
+        + "], zero up to rounding.",
+        width="content",
+    )
+    metrics.metric(
+        "$\\|r\\|$, distance from y to the plane", f"{np.linalg.norm(pic.residual):.4g}", width="content"
+    )
+    metrics.metric("angle between y and the plane", f"{pic.angle_degrees:.1f}°", width="content")
+    metrics.metric(
+        "$w^*$",
+        "(" + ", ".join(f"{v:.3g}" for v in pic.coef) + ")",
+        help="ŷ = w*₁·x₁ + w*₂·x₂",
+        width="content",
+    )
+    metrics.metric(
+        f"$\\|\\hat y_t - \\hat y\\|$ after {traj.n_steps} steps",
+        f"{np.linalg.norm(path[-1] - pic.fitted):.3g}",
+        help=f"Gradient descent with η = {rate:.3g} = $0.3/\\lambda_{{\\max}}$, from w = 0.",
+        width="content",
+    )
     if pic.exact_fit:
         st.caption("y lies in the plane: the projection is y itself, r = 0, and the fit is exact (RSS = 0).")
 
@@ -113,11 +122,12 @@ def _gd_trajectory(result):
 def _eigenbasis_part(result) -> None:
     st.markdown("#### The same bowl in the eigenbasis of XᵀX")
     st.markdown(
-        "Rotate the axes onto the eigenvectors of A = XᵀX/N and measure from w\\*: e = Vᵀ(w − w\\*). The "
-        "contours become **axis-aligned** ellipses, L = L\\* + ½Σλᵢeᵢ², and a gradient-descent step "
-        "multiplies each coordinate by its own factor 1 − ηλᵢ. So each direction decays at its own rate: "
-        "fast along the steep (large λ) axis, slowly along the flat one — that is what the "
-        "condition number means."
+        "Rotate the axes onto the eigenvectors of $A = X^\\top X/N$ and measure from $w^*$: "
+        "$e = V^\\top(w - w^*)$. The contours become **axis-aligned** ellipses, "
+        "$L = L^* + \\tfrac12\\sum_i \\lambda_i e_i^2$, and a gradient-descent step multiplies each "
+        "coordinate by its own factor $1 - \\eta\\lambda_i$. So each direction decays at its own rate: fast "
+        "along the steep (large $\\lambda$) axis, slowly along the flat one. That is what the condition "
+        "number means."
     )
     problem = result.problem
     loss = problem.loss
@@ -132,50 +142,50 @@ def _eigenbasis_part(result) -> None:
         st.error(f"The eigenbasis view cannot be drawn: {exc}", icon=":material/error:")
         return
     k = loss.n_features
-    left, right = st.columns(2)
-    with left:
-        if k < 2:
-            st.info(
-                "With one parameter there is one direction: see the chart beside.", icon=":material/info:"
-            )
-        else:
-            V = loss.eigenvectors
-            dirs = (0, k - 1)
-            slice_ = loss_slice(
-                loss,
-                loss.minimizer,
-                V[:, 0],
-                V[:, k - 1],
-                points=[traj.weights],
-                anchors=[loss.minimizer, traj.weights[0]],
-                labels=("e1", f"e{k}"),
-            )
-            show_chart(
-                build_eigenbasis_figure(
-                    slice_, coords[idx], directions=dirs, eigenvalues=loss.eigenvalues, label=label
-                ),
-                key="geo_eigen",
-                alt="Loss contours in eigen-coordinates, axis-aligned ellipses, with the "
-                "gradient-descent path",
-            )
-            if k > 2:
-                st.caption(
-                    f"K = {k}: the plane of the most and least curved directions; the path is projected."
-                )
-    with right:
-        show_chart(
-            build_per_direction_figure(
-                steps, coords[idx], theory, eigenvalues=loss.eigenvalues, learning_rate=rate
-            ),
-            key="geo_directions",
-            alt="Log-scale error along each eigen-direction against step, measured and theory, each a "
-            "straight line with its own slope",
+    dark = is_dark()
+    panels = []
+    if k >= 2:
+        V = loss.eigenvectors
+        slice_ = loss_slice(
+            loss,
+            loss.minimizer,
+            V[:, 0],
+            V[:, k - 1],
+            points=[traj.weights],
+            anchors=[loss.minimizer, traj.weights[0]],
+            labels=("e1", f"e{k}"),
         )
+        fig = build_eigenbasis_figure(
+            slice_, coords[idx], directions=(0, k - 1), eigenvalues=loss.eigenvalues, label=label, dark=dark
+        )
+        alt = "Loss contours in eigen-coordinates, axis-aligned ellipses, with the gradient-descent path"
+        panels.append(Panel("geo_eigen", projector_scaled(fig), alt))
+    fig = build_per_direction_figure(
+        steps, coords[idx], theory, eigenvalues=loss.eigenvalues, learning_rate=rate, dark=dark
+    )
+    alt = (
+        "Log-scale error along each eigen-direction against step, measured and theory, each a straight line "
+        "with its own slope"
+    )
+    panels.append(Panel("geo_directions", projector_scaled(fig), alt))
+    render_chart(panels, key="geo_eigenbasis")
+    if k < 2:
+        st.caption("With one parameter there is one direction, and no ellipse to draw.")
+    elif k > 2:
+        st.caption(f"K = {k}: the plane of the most and least curved directions; the path is projected.")
     if traj.diverged:
-        st.caption(f"{label} diverged: |1 − ηλ| > 1 along the steepest direction, which grows instead.")
+        st.caption(
+            f"{label} diverged: $|1 - \\eta\\lambda| > 1$ along the steepest direction, which grows instead."
+        )
     if loss.rank < k:
-        st.caption("XᵀX is singular: along a direction with λ = 0 the factor is 1, and GD never moves there.")
-    st.caption(f"{label}. Measured: core.to_eigenbasis of its iterates; theory: (1 − ηλᵢ)ᵗ·eᵢ(0).")
+        st.caption(
+            "$X^\\top X$ is singular: along a direction with $\\lambda = 0$ the factor is 1, and gradient "
+            "descent never moves there."
+        )
+    st.caption(
+        f"{label}. Dots: its iterates in eigen-coordinates $e = V^\\top(w - w^*)$; dashed: the theory "
+        "$(1 - \\eta\\lambda_i)^t e_i(0)$."
+    )
 
 
 def geometry_page() -> None:

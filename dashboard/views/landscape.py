@@ -56,15 +56,31 @@ def _slice_controls(names: tuple[str, ...]) -> tuple[str, tuple[int, int]]:
     return mode, (int(i), int(j))
 
 
+INTRO = (
+    "**The loss L(w) = ‖y − Xw‖² / 2N** over the weights, with each optimizer's path on it "
+    "and the closed-form minimizer **w\\*** (◆). Least squares is convex: one bowl, one minimum"
+)
+FLAT_FLOOR = 1e-9  # an in-plane curvature this far below the steepest counts as flat (rounding)
+
+
+def intro(problem, slice_=None) -> str:
+    """What the chart shows, true for this data and this slice: a bowl, or a flat valley (and where)."""
+    if problem.loss.rank == problem.w_star.size:
+        return INTRO + "."
+    text = INTRO + " — here a flat valley of minima, since XᵀX is singular"
+    if slice_ is None:
+        return text + "."
+    curvatures = np.linalg.eigvalsh(slice_.hessian)
+    if curvatures[0] <= FLAT_FLOOR * max(curvatures[-1], 0.0):
+        return text + ": its flat floor runs across this plane."
+    return (
+        text + ". Its flat direction lies outside this plane, which shows a closed bowl: slice along the "
+        "most / least curved directions to see the floor."
+    )
+
+
 def landscape_page() -> None:
     result = current()
-    problem = result.problem
-    singular = problem.loss.rank < problem.w_star.size
-    st.markdown(
-        "**The loss L(w) = ‖y − Xw‖² / 2N** over the weights, with each optimizer's path on it "
-        "and the closed-form minimizer **w\\*** (◆). Least squares is convex: one bowl, one minimum"
-        + (" — here a flat valley of minima, since XᵀX is singular." if singular else ".")
-    )
     _landscape_chart(result)
     show_run_messages(result)
 
@@ -79,7 +95,9 @@ def _landscape_chart(result) -> None:
     paths = [s.trajectory.weights for s in specs]
     anchors = [w_star, start_point(result.settings)]
     dark = is_dark()
+    header = st.empty()  # filled once the slice is known: what it says depends on the plane drawn
     if p == 1:
+        header.markdown(intro(problem))
         curve = loss_curve(
             problem.loss, w_star, np.ones(1), points=paths, anchors=anchors, label=problem.param_names[0]
         )
@@ -93,6 +111,7 @@ def _landscape_chart(result) -> None:
     d1, d2, labels = slice_directions(problem.loss, mode, pair=pair, names=problem.param_names)
     slice_ = loss_slice(problem.loss, w_star, d1, d2, points=paths, anchors=anchors, labels=labels, snap=SNAP)
     projected = p > 2
+    header.markdown(intro(problem, slice_))
     view = camera.current()
     shown: PlayAndStep = render_play_and_step(result, slice_, projected=projected, camera=view)
     surface = shown.surface or build_surface_figure(

@@ -8,17 +8,19 @@ import streamlit as st
 from core import QuadraticLoss, effective_batch_size, minimum_set, steps_per_epoch
 from core.landscape import loss_slice
 from dashboard import compute_scaling as cs
+from dashboard.chart import Panel, render_chart
 from dashboard.figures.minima import (
     build_agreement_figure,
     build_tanh_landscape_figure,
     build_tanh_surface_figure,
+    build_truth_distance_figure,
     build_valley_contour_figure,
     build_valley_surface_figure,
 )
 from dashboard.specs import Choice, Flag, Number
 from dashboard.state import current
 
-from .common import show_chart
+from .common import is_dark, projector_scaled
 
 N_CHOICES = (3, 5, 10, 20, 50, 100, 300, 1000)
 BATCH_CHOICES = ("full", 1, 5, 10)
@@ -31,7 +33,7 @@ DRAWN_POINTS = 150  # recorded points per path
 
 COLLINEAR = Flag(
     "min_collinear",
-    "Make the two features collinear (x₂ = −x₁)",
+    "Make the two columns collinear (the second = −the first)",
     False,
     "Two collinear columns make XᵀX singular: the bowl becomes a valley. (So does N < K.)",
 )
@@ -98,28 +100,30 @@ def _least_squares_part(problem) -> None:
     except ValueError as exc:
         st.error(f"This loss cannot be drawn: {exc}", icon=":material/error:")
         return
-    left, right = st.columns(2)
-    with left:
-        show_chart(
-            build_valley_surface_figure(slice_, mset),
-            key="min_surface",
-            alt="3D surface of the least-squares loss over two weights: a single bowl, or a flat valley "
-            "when the features are collinear",
-        )
-    with right:
-        show_chart(
-            build_valley_contour_figure(slice_, mset),
-            key="min_contour",
-            alt="Contours of the least-squares loss with its minimizer; for collinear features the line of "
-            "minima and the minimum-norm point on it",
-        )
+    dark = is_dark()
+    render_chart(
+        [
+            Panel(
+                "min_surface",
+                projector_scaled(build_valley_surface_figure(slice_, mset, dark=dark)),
+                "3D surface of the least-squares loss over two weights: a single bowl, or a flat valley when "
+                "the features are collinear",
+            ),
+            Panel(
+                "min_contour",
+                projector_scaled(build_valley_contour_figure(slice_, mset, dark=dark)),
+                "Contours of the least-squares loss with its minimizer; for collinear features the line of "
+                "minima and the minimum-norm point on it",
+            ),
+        ],
+        key="min_bowl",
+    )
     text = f"Here: **{mset.description}**."
     if mset.dimension:
         text += (
-            " Every point of the valley line fits the data equally well (same L\\*); gradient "
-            "descent from 0 and "
-            "the pseudo-inverse both pick its point nearest the origin (★, where the dotted line meets the "
-            "valley at a right angle)."
+            " Every point of the valley line fits the data equally well (same $L^*$); gradient descent from "
+            "0 and the pseudo-inverse both pick its point nearest the origin (◆, where the dotted line meets "
+            "the valley at a right angle)."
         )
     if p > 2:
         text += f" The problem in the sidebar has {p} parameters; this is the fit on its first two columns."
@@ -138,8 +142,8 @@ def _least_squares_part(problem) -> None:
 
 
 def _tanh_controls() -> tuple[int, int, int, int | None]:
-    c1, c2, c3, c4 = st.columns(4)
-    n, seed, starts, batch = SAMPLES.render(c1), SEED.render(c2), STARTS.render(c3), BATCH.render(c4)
+    row = st.container(horizontal=True, gap="medium")
+    n, seed, starts, batch = SAMPLES.render(row), SEED.render(row), STARTS.render(row), BATCH.render(row)
     return int(n), int(seed), int(starts), (None if batch == "full" else int(batch))
 
 
@@ -169,31 +173,31 @@ def _tanh_part() -> None:
     except ValueError as exc:
         st.error(f"The tanh experiment cannot run: {exc}", icon=":material/error:")
         return
-    left, right = st.columns(2)
-    with left:
-        show_chart(
-            build_tanh_surface_figure(
-                ex["w1"], ex["w2"], ex["Z"], ex["minima"], saddle_loss=ex["saddle_loss"]
+    dark = is_dark()
+    surface = build_tanh_surface_figure(
+        ex["w1"], ex["w2"], ex["Z"], ex["minima"], saddle_loss=ex["saddle_loss"], dark=dark
+    )
+    paths = build_tanh_landscape_figure(
+        ex["w1"], ex["w2"], ex["Z"], ex["minima"], ex["paths"], ex["labels"],
+        true_weights=ex["true_weights"], dark=dark,
+    )  # fmt: skip
+    render_chart(
+        [
+            Panel(
+                "min_tanh_surface",
+                projector_scaled(surface),
+                "3D loss surface of the tanh unit over its two weights with two mirror-image minima and a "
+                "saddle between them",
             ),
-            key="min_tanh_surface",
-            alt="3D loss surface of the tanh unit over its two weights with two mirror-image minima and a "
-            "saddle between them",
-        )
-    with right:
-        show_chart(
-            build_tanh_landscape_figure(
-                ex["w1"],
-                ex["w2"],
-                ex["Z"],
-                ex["minima"],
-                ex["paths"],
-                ex["labels"],
-                true_weights=ex["true_weights"],
+            Panel(
+                "min_tanh_paths",
+                projector_scaled(paths),
+                "Contours of the tanh unit's loss with descent paths from several starts, coloured by the "
+                "minimum each reached",
             ),
-            key="min_tanh_paths",
-            alt="Contours of the tanh unit's loss with descent paths from several starts, coloured by the "
-            "minimum each reached",
-        )
+        ],
+        key="min_tanh",
+    )
     labels, minima = ex["labels"], ex["minima"]
     found = int((minima["kind"] == "minimum").sum())
     ran_off = int(np.sum(labels < 0))
@@ -212,11 +216,21 @@ def _tanh_part() -> None:
     except ValueError as exc:
         st.error(f"The agreement experiment cannot run: {exc}", icon=":material/error:")
         return
-    show_chart(
-        build_agreement_figure(agree),
-        key="min_agreement",
-        alt="Fraction of runs that agree and that converge, and their distance to the true weights, "
-        "against the number of samples",
+    render_chart(
+        [
+            Panel(
+                "min_agreement",
+                projector_scaled(build_agreement_figure(agree, dark=dark)),
+                "Fraction of pairs of runs that agree and of runs that reach a finite minimum, against the "
+                "number of samples",
+            ),
+            Panel(
+                "min_truth",
+                projector_scaled(build_truth_distance_figure(agree, dark=dark)),
+                "Distance of the minimum found to the true weights against the number of samples",
+            ),
+        ],
+        key="min_more_data",
     )
     st.caption(
         f"For each N: {AGREEMENT_SEEDS} fresh datasets (think: {AGREEMENT_SEEDS} different samples "

@@ -190,7 +190,7 @@ def filter_specs(result, steps: int) -> tuple[list[FilterSpec], list[tuple[str, 
     if not twins:
         eta = 1.0 / result.problem.theory.lambda_max
         twin = core.early_stopping_ridge(eta, steps)
-        specs.append(FilterSpec(f"GD η = 1/λ_max = {eta:.3g}", ink(dark), "gd", eta))
+        specs.append(FilterSpec(f"GD η = 1/λ<sub>max</sub> = {eta:.3g}", ink(dark), "gd", eta))
         specs.append(FilterSpec(f"ridge λ = 1/(ηt) = {twin:.3g} (its twin)", ink(dark), "ridge", ridge=twin,
                                 dash="dash"))  # fmt: skip
         twins.append((f"GD η = {eta:.3g}", eta, twin))
@@ -241,22 +241,25 @@ def _filter_part(result, spectrum: core.FilterFactors) -> None:
     )
     label, eta, twin = twins[0]
     gd = filter_values(FilterSpec("", "", "gd", eta), s, n, steps)
-    c = st.columns(3)
-    c[0].metric(
+    row = st.container(horizontal=True, gap="large")
+    row.metric(
         "ridge twin λ",
         f"{twin:.3g}",
         help=f"λ = 1/(η·t) for {label} (η = {eta:g}) at t = {steps:,}.",
+        width="content",
     )
-    c[1].metric(
+    row.metric(
         "largest gap",
         f"{twin_gap(s, n, eta, steps):.3f}",
-        help=f"The largest difference |φ_GD − φ_ridge| between {label} and its ridge twin, over your "
-        "data's directions.",
+        help="The largest difference $|\\varphi_{\\text{GD}} - \\varphi_{\\text{ridge}}|$ between "
+        f"{label} and its ridge twin, over your data's directions.",
+        width="content",
     )
-    c[2].metric(
+    row.metric(
         "GD past ½",
         f"{int(np.count_nonzero(gd > 0.5))} of {spectrum.rank}",
         help=f"Directions along which {label} has covered more than half the way (φ > ½) after t steps.",
+        width="content",
     )
     st.caption(
         "Early stopping acts like ridge: GD lets a direction through once σ²/N is above about 1/(ηt), "
@@ -319,13 +322,16 @@ def _phase_part(result) -> None:
     if st.session_state.get(PICK_RUN.key) not in options:
         st.session_state.pop(PICK_RUN.key, None)
     hidden = _hidden_run_controls()
-    c1, c2 = st.columns([1, 3], vertical_alignment="bottom")
-    PICK_RUN.render(c1, options=options, fmt=lambda r: f"Run {r}", disabled=bool(hidden))
+    row = st.container(horizontal=True, gap="medium", vertical_alignment="bottom")
+    PICK_RUN.render(
+        row.container(width=220), options=options, fmt=lambda r: f"Run {r}", disabled=bool(hidden)
+    )
+    note = row.container(width="stretch")
     if hidden:
-        c2.caption("This lesson link fixes the optimizers, so a click does not change them.")
+        note.caption("This lesson link fixes the optimizers, so a click does not change them.")
     else:
-        c2.caption(
-            "Click a point (or the ★) to give the chosen run that η and β, snapped to the nearest values the "
+        note.caption(
+            "Click a point (or the ◆) to give the chosen run that η and β, snapped to the nearest values the "
             "sidebar offers; it becomes full-batch momentum with a constant rate."
         )
     picked = st.session_state.pop(PICKED, None)
@@ -356,23 +362,28 @@ def _hidden_run_controls() -> bool:
 def _phase_numbers(result, rates: core.MomentumRateMap, runs) -> None:
     theory = result.problem.theory
     st.caption(
-        f"Curvatures of your data: λ_min = {rates.lambda_min:.3g} … λ_max = {rates.lambda_max:.3g}, "
-        f"κ = λ_max/λ_min = {rates.lambda_max / rates.lambda_min:.3g}. The fastest setting (★) puts the "
-        "flattest and the steepest direction on the same circle |z| = √β: "
-        "η* = 4/(√λ_max + √λ_min)², β* = ((√κ − 1)/(√κ + 1))²."
+        f"Curvatures of your data: $\\lambda_{{\\min}}$ = {rates.lambda_min:.3g} … $\\lambda_{{\\max}}$ = "
+        f"{rates.lambda_max:.3g}, so $\\kappa(X^\\top X) = \\lambda_{{\\max}}/\\lambda_{{\\min}}$ = "
+        f"{rates.lambda_max / rates.lambda_min:.3g}. The fastest setting (◆) puts the flattest and the "
+        "steepest direction on the same circle $|z| = \\sqrt\\beta$: "
+        "$\\eta^* = 4/(\\sqrt{\\lambda_{\\max}} + \\sqrt{\\lambda_{\\min}})^2$, "
+        "$\\beta^* = \\bigl((\\sqrt\\kappa - 1)/(\\sqrt\\kappa + 1)\\bigr)^2$."
     )
-    c = st.columns(4)
-    c[0].metric("η* (fastest)", f"{rates.best_learning_rate:.3g}")
-    c[1].metric("β* (fastest)", f"{rates.best_momentum:.3g}")
-    c[2].metric(
-        "rate at ★",
+    row = st.container(horizontal=True, gap="large")
+    row.metric("η* (fastest)", f"{rates.best_learning_rate:.3g}", width="content")
+    row.metric("β* (fastest)", f"{rates.best_momentum:.3g}", width="content")
+    row.metric(
+        "rate at ◆",
         format_rate(rates.best_rate),
         help="(√κ − 1)/(√κ + 1): the error shrinks by this factor each step.",
+        width="content",
     )
-    c[3].metric(
+    row.metric(
         "GD's best",
         format_rate(theory.optimal_rate),
-        help="Plain gradient descent (the bottom edge), at its best η = 2/(λ_max + λ_min): (κ − 1)/(κ + 1).",
+        help="Plain gradient descent (the bottom edge), at its best "
+        "$\\eta = 2/(\\lambda_{\\max} + \\lambda_{\\min})$: $(\\kappa - 1)/(\\kappa + 1)$.",
+        width="content",
     )
     for i, run in runs:
         rate = float(rates.rate_at(run.learning_rate, run_momentum(run)))

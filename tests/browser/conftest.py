@@ -243,7 +243,6 @@ def ui():
     """The helpers above for test modules: ``from conftest import`` would find tests/dashboard's
     conftest when both folders run in one session (both are imported as ``conftest``)."""
     return SimpleNamespace(
-        PageWatch=PageWatch,
         CHART=CHART,
         open_app=open_app,
         control=control,
@@ -253,4 +252,7 @@ def ui():
         fingerprint=fingerprint,
         wait_charts_changed=wait_charts_changed,
         script_state=script_state,
+        PageWatch=PageWatch,  # for pages against another server (tests/browser/test_balancer.py)
+        missing=_missing,
+        ARTIFACTS=ARTIFACTS,
     )

@@ -39,13 +39,13 @@ def test_paths_csv_holds_every_recorded_iterate_and_its_loss():
 
 
 def test_settings_file_round_trips_into_the_same_picture():
-    at = new_app()
+    at = new_app(export_open=True)
     at.run()
     at.slider(key="noise").set_value(1.5).run()
     at.select_slider(key="r1_lr").set_value(0.2).run()
     params = {"noise": "1.5", "r1_lr": "0.2"}
     content = json.dumps({"format": export.SETTINGS_FORMAT, "params": params}).encode()
-    fresh = new_app()
+    fresh = new_app(export_open=True)
     fresh.run()
     fresh.file_uploader(key="settings_file").upload("s.json", content, "application/json").run()
     assert not fresh.exception, fresh.exception
@@ -55,7 +55,7 @@ def test_settings_file_round_trips_into_the_same_picture():
 
 
 def test_a_bad_settings_file_is_refused_with_a_reason():
-    at = new_app()
+    at = new_app(export_open=True)
     at.run()
     for content, phrase in ((b"{not json", "not valid JSON"), (b'{"a": 1}', "not an lsq-lab settings file")):
         at.file_uploader(key="settings_file").clear().upload("s.json", content, "application/json").run()
@@ -64,7 +64,7 @@ def test_a_bad_settings_file_is_refused_with_a_reason():
 
 
 def test_a_settings_field_out_of_range_keeps_its_default():
-    at = new_app()
+    at = new_app(export_open=True)
     at.run()
     content = json.dumps({"format": export.SETTINGS_FORMAT, "params": {"k": "999", "noise": "2"}}).encode()
     at.file_uploader(key="settings_file").upload("s.json", content, "application/json").run()

@@ -50,7 +50,7 @@ def test_a_legend_under_the_plot_sits_at_the_figures_bottom_edge():
     for legend in (LEGEND_BELOW, {"orientation": "h", "y": -0.15}, {**LEGEND_BELOW, "y": -0.28}):
         fig = _figure(legend=legend)
         assert {k: fig.layout.legend[k] for k in LEGEND_AT_BOTTOM} == LEGEND_AT_BOTTOM
-        assert fig.layout.legend.orientation == "h" and fig.layout.legend.x == legend.get("x")
+        assert fig.layout.legend.orientation == "h" and fig.layout.legend.x == 0.0
 
 
 def test_a_legend_elsewhere_stays_where_its_figure_put_it():

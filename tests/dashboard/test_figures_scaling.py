@@ -7,6 +7,8 @@ value where core's own tests already hold that value against an oracle.
 
 from __future__ import annotations
 
+import itertools
+import re
 import subprocess
 import sys
 
@@ -40,6 +42,7 @@ from core import (
     tanh_loss_grid,
     to_eigenbasis,
 )
+from core.cost import left_out
 from core.generalization import double_descent_experiment, sample_sizes_for_gammas
 from core.landscape import loss_slice
 from dashboard.figures.geometry import (
@@ -60,27 +63,34 @@ from dashboard.figures.minima import (
     build_agreement_figure,
     build_tanh_landscape_figure,
     build_tanh_surface_figure,
+    build_truth_distance_figure,
     build_valley_contour_figure,
     build_valley_surface_figure,
 )
 from dashboard.figures.scaling import (
     BATCH_MIN_LABEL,
+    INDEPENDENT,
     LAW_LABEL,
+    LEFT_OUT_LABEL,
     MEASURED_SPREAD,
+    RESHUFFLED,
     SANDWICH_LABEL,
     THEORY_RADIUS,
     THEORY_RISK_LABEL,
+    BallCloud,
     build_batch_minimizers_figure,
     build_cost_figure,
     build_double_descent_figure,
     build_noise_ball_figure,
-    build_noise_ball_scaling_figure,
+    build_radius_figure,
     build_spread_figure,
     ellipse_through,
 )
-from dashboard.figures.style import W_STAR_LABEL
+from dashboard.figures.style import END_SYMBOL, SADDLE_SYMBOL, START_SYMBOL, W_STAR_LABEL, W_STAR_SYMBOL
 
 MAX_JSON_BYTES = 500_000
+TITLE_CHARS = 32
+LEGEND_CHARS = 40
 
 
 def _trace(fig, prefix: str):
@@ -184,6 +194,13 @@ def test_spread_figure_carries_core_columns_and_marks_b(data2):
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
 
 
+def _independent_frame(rates, sizes, radii) -> pd.DataFrame:
+    rows = [
+        (r, b, rad, False, 100) for (r, b), rad in zip(itertools.product(rates, sizes), radii, strict=True)
+    ]
+    return pd.DataFrame(rows, columns=["learning_rate", "batch_size", "rms_radius", "diverged", "n_iterates"])
+
+
 def test_noise_ball_figures(data2, loss2):
     X, y = data2.X, data2.y
     w = loss2.minimizer
@@ -194,32 +211,35 @@ def test_noise_ball_figures(data2, loss2):
     half = 0.5
     a = np.linspace(-half, half, 41)
     Z = loss2.slice_grid(w, [1.0, 0.0], [0.0, 1.0], a, a)
+    clouds = [
+        BallCloud(INDEPENDENT, traj.weights[::-1], 0.07),
+        BallCloud(RESHUFFLED, traj.weights, row["rms_radius"]),
+    ]
     fig = build_noise_ball_figure(
-        w[0] + a,
-        w[1] + a,
-        Z,
-        loss2.min_value,
-        ("w₁", "w₂"),
-        traj.weights,
-        w,
-        radius_theory=row["theory_rms_radius"],
-        radius_measured=row["rms_radius"],
-        learning_rate=0.05,
-        batch_size=5,
-    )
+        w[0] + a, w[1] + a, Z, loss2.min_value, ("w₁", "w₂"), clouds, w,
+        radius_theory=row["theory_rms_radius"], learning_rate=0.05, batch_size=5,
+    )  # fmt: skip
     circle = _xy(_trace(fig, THEORY_RADIUS))
     np.testing.assert_allclose(np.linalg.norm(circle - w, axis=1), row["theory_rms_radius"], rtol=1e-12)
+    for sampling, radius in ((INDEPENDENT, 0.07), (RESHUFFLED, row["rms_radius"])):
+        ring = _xy(_trace(fig, f"measured, {sampling}"))
+        np.testing.assert_allclose(np.linalg.norm(ring - w, axis=1), radius, rtol=1e-12)
+        assert f"{radius:.3g}" in _trace(fig, f"{sampling}: RMS").name  # the legend says the number drawn
+    np.testing.assert_allclose(_xy(_trace(fig, f"{RESHUFFLED}: RMS")), traj.weights[:, :2])
     np.testing.assert_allclose(_xy(_trace(fig, W_STAR_LABEL))[0], _lstsq(X, y), rtol=1e-8)
-    scaling = build_noise_ball_scaling_figure(by_rate, by_batch)
-    left = [t for t in scaling.data if t.xaxis == "x"]
-    right = [t for t in scaling.data if t.xaxis == "x2"]
-    np.testing.assert_allclose(left[0].y, by_rate["rms_radius"])
-    np.testing.assert_allclose(left[1].y, by_rate["theory_rms_radius"])
-    np.testing.assert_allclose(right[0].x, [1, 5, 20])
-    np.testing.assert_allclose(right[0].y, by_batch["rms_radius"])
+    independent = _independent_frame([0.02, 0.05, 0.1], [5], [0.01, 0.02, 0.03])
+    by_eta = build_radius_figure(by_rate, independent, against="learning_rate")
+    np.testing.assert_allclose(_trace(by_eta, f"measured, {RESHUFFLED}").y, by_rate["rms_radius"])
+    np.testing.assert_allclose(_trace(by_eta, f"measured, {INDEPENDENT}").y, [0.01, 0.02, 0.03])
+    np.testing.assert_allclose(_trace(by_eta, THEORY_RADIUS).y, by_rate["theory_rms_radius"])
+    by_b = build_radius_figure(by_batch, against="batch_size")
+    np.testing.assert_allclose(_trace(by_b, f"measured, {RESHUFFLED}").x, [1, 5, 20])
+    np.testing.assert_allclose(_trace(by_b, f"measured, {RESHUFFLED}").y, by_batch["rms_radius"])
+    assert by_eta.layout.title.text == "Radius against η, B = 5"
+    assert by_b.layout.title.text == "Radius against B, η = 0.05"
 
 
-def test_noise_ball_scaling_leaves_out_diverged_runs():
+def test_noise_ball_radius_leaves_out_diverged_runs():
     df = pd.DataFrame(
         {
             "learning_rate": [0.1, 10.0],
@@ -232,8 +252,10 @@ def test_noise_ball_scaling_leaves_out_diverged_runs():
             "n_iterates": [100, 3],
         }
     )
-    fig = build_noise_ball_scaling_figure(df, df.iloc[:1])
-    assert list(fig.data[0].x) == [0.1]
+    fig = build_radius_figure(df, df[["learning_rate", "batch_size", "rms_radius", "diverged", "n_iterates"]],
+                              against="learning_rate")  # fmt: skip
+    for name in (THEORY_RADIUS, f"measured, {RESHUFFLED}", f"measured, {INDEPENDENT}"):
+        assert list(_trace(fig, name).x) == [0.1]
 
 
 # -- generalization --------------------------------------------------------------------------
@@ -257,12 +279,10 @@ def test_double_descent_figure_carries_means_theory_and_the_peak():
     np.testing.assert_allclose(np.asarray(theory.y, dtype=float)[finite], _hmrt(gamma[finite], 1.0, 0.5))
     assert np.isnan(np.asarray(theory.y, dtype=float)[~finite]).all()  # inf at γ = 1: the line breaks
     mn = summary[summary["method"] == "min-norm least squares"].sort_values("gamma")
-    mean = _trace(fig, "min-norm least squares (mean")
+    (mean,) = [t for t in fig.data if t.name == "min-norm least squares" and t.mode == "lines+markers"]
     np.testing.assert_allclose(mean.x, mn["gamma"])
     np.testing.assert_allclose(mean.y, mn["mean"])
-    assert {t.name.split(" (")[0] for t in fig.data if getattr(t, "mode", None) == "lines+markers"} == set(
-        summary["method"]
-    )
+    assert {t.name for t in fig.data if getattr(t, "mode", None) == "lines+markers"} == set(summary["method"])
     assert fig.layout.shapes[0].x0 == 1.0  # the interpolation peak is marked
     assert fig.layout.xaxis.type == "log"
 
@@ -272,7 +292,7 @@ def test_double_descent_figure_carries_means_theory_and_the_peak():
 
 def _synthetic_timings():
     rows = []
-    for n, k in [(1000, 10), (4000, 10), (16000, 10), (4000, 2), (4000, 40), (4000, 160)]:
+    for n, k in [(1000, 10), (4000, 10), (16000, 10), (4000, 2), (4000, 40), (4000, 160), (2000, 10)]:
         for method, seconds in (
             ("normal equations", 1e-9 * n * k**2 + 2e-9 * k**3 + 1e-4),
             ("QR", 4e-9 * n * k**2 + 1e-4),
@@ -283,23 +303,45 @@ def _synthetic_timings():
     return pd.DataFrame(rows, columns=["n_samples", "n_features", "method", "seconds"])
 
 
-def test_cost_figure_draws_measurements_fits_and_crossover():
+def test_cost_figures_draw_measurements_fits_and_crossover():
     timings = _synthetic_timings()
     model = fit_cost_model(timings)
     pred_n = predicted_seconds(model, np.geomspace(1000, 16000, 5), 10)
     pred_k = predicted_seconds(model, 4000, np.geomspace(2, 160, 5))
-    fig = build_cost_figure(timings, pred_n, pred_k, k_fixed=10, n_fixed=4000, sgd_epochs=5, crossover_k=37.0)
-    left = [
-        t for t in fig.data if t.xaxis == "x" and getattr(t, "mode", None) == "markers" and t.name == "QR"
-    ]
+    by_n = build_cost_figure(timings, pred_n, against="n_samples", fixed=10, sgd_epochs=5)
     want = timings[(timings["method"] == "QR") & (timings["n_features"] == 10)].sort_values("n_samples")
-    np.testing.assert_allclose(left[0].y, want["seconds"])
-    fitted = [t for t in fig.data if t.xaxis == "x2" and (t.name or "").startswith("SGD epoch: fitted")]
-    np.testing.assert_allclose(fitted[0].y, pred_k[pred_k["method"] == "SGD epoch"]["seconds"])
-    five = [t for t in fig.data if t.xaxis == "x2" and (t.name or "").startswith("5 SGD epochs")]
-    np.testing.assert_allclose(five[0].y, 5 * np.asarray(fitted[0].y))
-    assert fig.layout.shapes[0].x0 == 37.0 and fig.layout.shapes[0].xref == "x2"
-    assert fig.layout.xaxis.type == fig.layout.xaxis2.type == "log"
+    np.testing.assert_allclose(_trace(by_n, "QR").x, want["n_samples"])
+    np.testing.assert_allclose(_trace(by_n, "QR").y, want["seconds"])
+    by_k = build_cost_figure(
+        timings, pred_k, against="n_features", fixed=4000, sgd_epochs=5, crossover_k=37.0
+    )
+    fitted = _trace(by_k, "SGD epoch: fitted")
+    np.testing.assert_allclose(fitted.y, pred_k[pred_k["method"] == "SGD epoch"]["seconds"])
+    np.testing.assert_allclose(_trace(by_k, "5 SGD epochs").y, 5 * np.asarray(fitted.y))
+    assert by_k.layout.shapes[0].x0 == 37.0
+    assert not by_n.layout.shapes  # the crossover is a K: marked on the K sweep only
+    assert by_n.layout.xaxis.type == by_k.layout.xaxis.type == "log"
+    assert by_n.layout.title.text == "Seconds against N, K = 10"
+    assert by_k.layout.title.text == "Seconds against K, N = 4,000"
+
+
+def test_cost_figure_draws_left_out_timings_hollow():
+    timings = _synthetic_timings()
+    disturbed = timings.index[
+        (timings["n_samples"] == 16000)
+        & (timings["n_features"] == 10)
+        & (timings["method"] == "normal equations")
+    ]
+    timings.loc[disturbed, "seconds"] *= 10  # another program ran during every repeat
+    model = fit_cost_model(timings)
+    out = left_out(model, timings)
+    assert out.sum() == 1 and out[disturbed[0]]
+    pred = predicted_seconds(model, [1000, 16000], 10)
+    fig = build_cost_figure(timings, pred, against="n_samples", fixed=10, left_out=out)
+    normal = _trace(fig, "normal equations")
+    fills = list(normal.marker.color)
+    assert fills.count("#ffffff") == 1 and fills[np.argmax(normal.x)] == "#ffffff"  # N = 16,000 is hollow
+    assert _trace(fig, LEFT_OUT_LABEL)
 
 
 # -- minima ----------------------------------------------------------------------------------
@@ -361,6 +403,14 @@ def test_tanh_landscape_marks_minima_saddle_and_paths(tanh_case):
     for line, path in zip(lines, paths, strict=True):
         np.testing.assert_allclose(_xy(line), path)
     np.testing.assert_allclose(paths[:, -1], report.endpoints)  # the drawn runs are the runs classified
+    # One marker language: minima are diamonds, the saddle a cross, a run starts at a ring and ends at a dot.
+    assert {t.marker.symbol for t in stars} == {W_STAR_SYMBOL}
+    assert saddle.marker.symbol == SADDLE_SYMBOL
+    for m, path in enumerate(paths):
+        start, end = _trace(fig, f"start of run {m + 1}"), _trace(fig, f"end of run {m + 1}")
+        assert (start.marker.symbol, end.marker.symbol) == (START_SYMBOL, END_SYMBOL)
+        np.testing.assert_allclose([start.x[0], start.y[0]], path[0])
+        np.testing.assert_allclose([end.x[0], end.y[0]], path[-1])
 
 
 def test_tanh_surface_puts_the_saddle_at_its_loss(tanh_case):
@@ -370,13 +420,21 @@ def test_tanh_surface_puts_the_saddle_at_its_loss(tanh_case):
     fig = build_tanh_surface_figure(w1, w2, Z, report.minima, saddle_loss=saddle_loss)
     lift = 0.01 * (Z.max() - Z.min())
     assert _trace(fig, SADDLE_LABEL).z[0] == pytest.approx(saddle_loss + lift)
+    assert _trace(fig, SADDLE_LABEL).marker.symbol == SADDLE_SYMBOL  # the same cross as in the contour
+    minima = [t for t in fig.data if t.legendgroup == "minima"]
+    mins = report.minima[report.minima["kind"] == "minimum"]
+    assert len(minima) == len(mins) and {t.marker.symbol for t in minima} == {W_STAR_SYMBOL}
+    np.testing.assert_allclose(sorted(t.z[0] for t in minima), sorted(mins["loss"] + lift))
 
 
-def test_agreement_figure_carries_the_experiment():
+def test_agreement_figures_carry_the_experiment():
     df = agreement_vs_sample_size([10, 100], n_seeds=4)
     fig = build_agreement_figure(df)
     np.testing.assert_allclose(_trace(fig, "pairs of runs that agree").y, df["agreement_fraction"])
+    np.testing.assert_allclose(_trace(fig, "runs with a finite minimum").y, df["converged_fraction"])
+    fig = build_truth_distance_figure(df)
     np.testing.assert_allclose(_trace(fig, "median distance").y, df["median_distance"])
+    np.testing.assert_allclose(_trace(fig, "RMS").y, df["endpoint_spread"])
 
 
 # -- geometry --------------------------------------------------------------------------------
@@ -436,8 +494,8 @@ def test_eigenbasis_figures_carry_to_eigenbasis_and_the_theory(loss2, data2):
     per = build_per_direction_figure(
         traj.steps, coords, theory, eigenvalues=loss2.eigenvalues, learning_rate=0.3
     )
-    measured = [t for t in per.data if t.mode == "markers"]
-    dashed = [t for t in per.data if t.mode == "lines"]
+    measured = [t for t in per.data if t.mode == "markers" and t.x[0] is not None]  # not the legend keys
+    dashed = [t for t in per.data if t.mode == "lines" and t.x[0] is not None]
     for d, (m, th) in enumerate(zip(measured, dashed, strict=True)):
         np.testing.assert_allclose(np.asarray(m.y, dtype=float)[:5], np.abs(coords[:5, d]))
         expected = np.abs((1 - 0.3 * lam[::-1][d]) ** np.arange(6) * coords[0, d])  # (1 − ηλ)ᵗ e(0)
@@ -479,27 +537,31 @@ def test_every_figure_is_titled_labelled_small_and_plain(data2, loss2, tanh_case
             sl.Z,
             sl.min_value,
             sl.labels,
-            bm.minimizers,
+            [BallCloud(INDEPENDENT, bm.minimizers, 0.1), BallCloud(RESHUFFLED, bm.minimizers, 0.05)],
             loss2.minimizer,
             radius_theory=0.1,
-            radius_measured=0.1,
             learning_rate=0.05,
             batch_size=5,
         ),
-        "ball scaling": build_noise_ball_scaling_figure(nb, nb),
+        "radius η": build_radius_figure(nb, against="learning_rate"),
+        "radius B": build_radius_figure(nb, against="batch_size"),
         "double descent": build_double_descent_figure(dd, [0.5, 2.0], [1.0, 1.0], n_features=k),
-        "cost": build_cost_figure(
+        "cost N": build_cost_figure(
+            timings, predicted_seconds(model, [1000, 16000], 10), against="n_samples", fixed=10
+        ),
+        "cost K": build_cost_figure(
             timings,
-            predicted_seconds(model, [1000, 16000], 10),
             predicted_seconds(model, 4000, [2, 160]),
-            k_fixed=10,
-            n_fixed=4000,
+            against="n_features",
+            fixed=4000,
+            crossover_k=30,
         ),
         "valley": build_valley_contour_figure(sl, minimum_set(loss2)),
         "valley 3d": build_valley_surface_figure(sl, minimum_set(loss2)),
         "tanh": build_tanh_landscape_figure(w1, w2, Z, report.minima, paths, report.labels),
         "tanh 3d": build_tanh_surface_figure(w1, w2, Z, report.minima, saddle_loss=0.1),
-        "agreement": build_agreement_figure(agreement_vs_sample_size([10, 30], n_seeds=3)),
+        "agreement": build_agreement_figure(agreement := agreement_vs_sample_size([10, 30], n_seeds=3)),
+        "truth": build_truth_distance_figure(agreement),
         "columns": build_column_space_figure(pic),
         "eigen": build_eigenbasis_figure(sl, coords, eigenvalues=loss2.eigenvalues),
         "per direction": build_per_direction_figure(
@@ -509,9 +571,11 @@ def test_every_figure_is_titled_labelled_small_and_plain(data2, loss2, tanh_case
     for name, fig in figs.items():
         layout = fig.layout
         assert layout.title.text, name
+        # Short enough for a panel 440 px wide on a projector (27 px type): about 30 characters.
+        assert len(layout.title.text) <= TITLE_CHARS, f"{name}: title {layout.title.text!r} is too long"
         assert layout.template.layout.to_plotly_json() == {}, f"{name}: template should be 'none'"
-        below = layout.legend.yref == "container" and layout.legend.y == 0  # make_figure: at the bottom edge
-        assert layout.legend.orientation == "h" and below, f"{name}: legend below"
+        legend = layout.legend
+        assert (legend.orientation, legend.yref, legend.yanchor) == ("h", "container", "bottom"), name
         if layout.scene.xaxis.title.text is None:
             for axis in ("xaxis", "yaxis"):
                 assert getattr(layout, axis).title.text, f"{name}: {axis} untitled"
@@ -522,6 +586,11 @@ def test_every_figure_is_titled_labelled_small_and_plain(data2, loss2, tanh_case
             assert tr.hovertemplate or tr.hoverinfo == "skip" or tr.type == "cone", (
                 f"{name}: {tr.name} no hover"
             )
+            # A doubled brace in a hover is an f-string leftover: plotly would print it as text.
+            assert "{{" not in (tr.hovertemplate or ""), f"{name}: {tr.name}: {tr.hovertemplate!r}"
+            if tr.showlegend is not False and tr.name and tr.type in ("scatter", "scatter3d"):
+                shown = re.sub(r"<[^>]+>", "", tr.name)
+                assert len(shown) <= LEGEND_CHARS, f"{name}: legend entry {shown!r} is too long"
         assert len(fig.to_json()) < MAX_JSON_BYTES, name
 
 

@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import figures, open_app
+from conftest import figures, new_app, open_app
 
 from dashboard import lecture, urlstate
 from dashboard.figures import style
@@ -54,9 +54,18 @@ def test_a_bad_theme_in_the_link_warns_and_opens_light():
 
 def test_the_share_link_of_a_dark_page_opens_dark_at_once():
     """Streamlit reads ``embed_options=dark_theme`` as the page loads: no reload for whoever opens it."""
-    links = [el.value for el in open_app(theme="dark").code]  # the share panel, drawn though collapsed
-    assert any("theme=Dark" in link and "embed_options=dark_theme" in link for link in links), links
-    assert not any("embed_options" in el.value for el in open_app().code)
+
+    def links(**params) -> list[str]:
+        at = new_app(share_open=True)  # the panel builds its links only while open
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception, at.exception
+        return [el.value for el in at.code]
+
+    dark = links(theme="dark")
+    assert any("theme=Dark" in link and "embed_options=dark_theme" in link for link in dark), dark
+    assert links() and not any("embed_options" in link for link in links())
 
 
 def test_projector_mode_enlarges_the_page_and_every_chart_by_the_one_scale():

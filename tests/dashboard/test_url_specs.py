@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import open_app
+from conftest import new_app, open_app
 
 from dashboard import urlstate
 from dashboard.controls import ALL_SPECS
@@ -140,7 +140,8 @@ def test_a_link_with_equivalent_spellings_opens_them_and_is_respelled():
 
 def test_a_settings_file_sets_a_views_widget_too():
     content = json.dumps({"format": "lsq-lab settings v1", "params": {"view": "Cost", "cost_kmax": "50"}})
-    at = open_app()
+    at = new_app(export_open=True)  # the panel holds its uploader only while open
+    at.run()
     at.file_uploader(key="settings_file").upload("s.json", content.encode(), "application/json").run()
     assert not at.exception, at.exception
     assert at.segmented_control(key="view").value == "Cost"

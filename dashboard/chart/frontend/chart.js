@@ -174,6 +174,8 @@ async function drawPanel(Plotly, panel, spec, traces, args) {
         args.setStateValue("camera", { panel: panel.name, ...cam });
       }
     });
+  } else if (spec.layout.transition) {
+    Plotly.react(gd, figure); // not awaited: the next update must not wait for a tween to end
   } else {
     await Plotly.react(gd, figure);
   }

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import plotly.graph_objects as go
-from conftest import charts, figures, new_app
+from conftest import _decode, charts, figures, new_app
 
 from core import QuadraticLoss, make_regression
 from core.landscape import loss_slice
@@ -114,3 +114,39 @@ def test_a_snapped_slice_keeps_its_grid_when_the_paths_move_a_little():
     c = loss_slice(loss, loss.minimizer, [1, 0], [0, 1], points=far, anchors=anchors, snap=8)
     assert c.x[0] < a.x[0]
     assert DataSettings().n_samples == 200  # the defaults this test mirrors
+
+
+def test_figures_built_without_plotly_validation_reach_the_browser_unchanged(monkeypatch):
+    # The app skips plotly's validation (speed); the tests keep it (LSQ_LAB_STRICT=1): same payload.
+    from dashboard.figures import PathSpec, build_contour_figure, build_surface_figure
+
+    settings = LabSettings()
+    problem = lab.build_problem(settings.data)
+    paths = [
+        PathSpec(f"Run {i}", "#0072B2", lab.run_one(problem, r, settings))
+        for i, r in enumerate(settings.runs)
+    ]
+    s = loss_slice(problem.loss, problem.w_star, [1, 0], [0, 1], points=[p.trajectory.weights for p in paths],
+                   anchors=[problem.w_star], snap=8)  # fmt: skip
+
+    def payload():
+        panels = [Panel("s", build_surface_figure(s, paths, problem.w_star), ""),
+                  Panel("c", build_contour_figure(s, paths, problem.w_star), "")]  # fmt: skip
+        return decode(encode(panels, known=KnownTraces(limit=0)))
+
+    strict = payload()
+    monkeypatch.delenv("LSQ_LAB_STRICT")
+    fast = payload()
+    for a, b in zip(strict, fast, strict=True):
+        a["layout"].pop("template"), b["layout"].pop("template")
+        assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+def test_the_payload_holds_what_plotly_itself_would_send():
+    fig = _figure()
+    fig.add_scatter(x=np.array([1, 2, 3], dtype=np.int64), y=[np.float32(1.5), np.nan, 2.0], name="mixed")
+    fig.update_layout(title_text="t", annotations=[{"text": "a/b", "x": np.float64(0.5)}])
+    ours = _decode(decode(encode([Panel("p", fig, "")], known=KnownTraces(limit=0)))[0])
+    theirs = _decode(json.loads(fig.to_json()))
+    assert ours["data"] == theirs["data"]
+    assert ours["layout"] == theirs["layout"]
