@@ -36,18 +36,11 @@ MODES = {"light": "", "dark": "theme=dark&embed_options=dark_theme", "projector"
 
 # Problems each view still has in this branch; their fixes belong to the views' own engineers
 # (the lead merges those and deletes the entry). Key: (check, view).
-COLUMNS = "at 1024×768 its charts sit in st.columns (~300 px each): titles, legends and notes run out of them"
 KNOWN = {
-    ("inside", "Fit"): f"view Fit: in projector mode {COLUMNS}",
-    ("inside", "Minibatches"): f"view Minibatches: {COLUMNS}",
-    ("inside", "Minima"): f"view Minima: {COLUMNS}",
-    ("inside", "Geometry"): f"view Geometry: {COLUMNS}",
-    ("cut", "Geometry"): "view Geometry: in projector mode a toggle ('y in the plane…') ends in '…'",
+    ("inside", "Fit"): "view Fit: in projector mode at 1024×768 its coefficient and residual charts sit in "
+    "st.columns (~300 px each): their titles and the legend run out of them",
     ("words", "Convergence"): "view Convergence: 'L(w_t)' in its intro and '2/λ_max' in a metric label",
     ("words", "Math"): "view Math: '∇L_B = (1/|B|) Σ_{i∈B} ∇Lᵢ' written as raw markup",
-    ("words", "Minibatches"): "view Minibatches: 'run_optimizer' in a legend and caption, 'λ_max' in a label",
-    ("words", "Geometry"): "view Geometry: 'core.to_eigenbasis' in a caption, 'ŷ_t = Xw_t' in text, a metric",
-    ("words", "Spectrum"): "view Spectrum: 'λ_max', 'λ_min' written with underscores in its text and chart",
 }
 
 
