@@ -5,8 +5,8 @@ view, as a lecturer would. At each view it keeps two screenshots in
 tests/browser/artifacts/room/ (``<view>-<mode>-<W>x<H>.png``, the screen, and ``...-full.png``,
 the whole view) and measures what the tests below check:
 
-- every chart title, axis title, colour-bar title, legend and note lies inside its chart, and
-  no text on the page is cut to "…";
+- every chart title, axis title, colour-bar title, legend and note lies inside its chart, no
+  legend covers a plot's data, and no text on the page is cut to "…";
 - projector mode draws chart type (titles, axis titles, ticks, legends) and the page's type
   (metrics, text, captions, alerts, tables, formulas) larger than the normal mode;
 - what a student reads names no function of the code and shows no unrendered markup.
@@ -77,6 +77,20 @@ OUTSIDE = """() => {
                 const what = el.matches('g.legend') ? 'legend' : el.matches('g.annotation') ? 'note'
                     : el.getAttribute('class') || 'title';
                 out.push([gd.dataset.panel, what, el.textContent.trim().slice(0, 60), Math.round(over)]);
+            }
+        }
+        // A legend drawn over a 2D plot's data area (its drag rectangle) hides what it labels.
+        const legend = gd.querySelector('g.legend');
+        const r = legend && legend.getBoundingClientRect();
+        if (!r || !r.width) continue;
+        for (const plot of gd.querySelectorAll('.draglayer .nsewdrag')) {
+            const p = plot.getBoundingClientRect();
+            const w = Math.min(r.right, p.right) - Math.max(r.left, p.left);
+            const h = Math.min(r.bottom, p.bottom) - Math.max(r.top, p.top);
+            if (w > 4 && h > 4) {
+                out.push([gd.dataset.panel, 'legend over the plot', legend.textContent.trim().slice(0, 60),
+                          Math.round(Math.min(w, h))]);
+                break;
             }
         }
     }
@@ -206,7 +220,8 @@ def test_the_walk_leaves_every_page_clean(walk):
 
 @pytest.mark.parametrize("view", _views("inside"))
 def test_chart_titles_legends_and_notes_lie_inside_their_chart(walk, view):
-    """Every chart title, axis title, colour-bar title, legend and note, in every mode and size."""
+    """Every chart title, axis title, colour-bar title, legend and note, in every mode and size; and
+    no legend over a plot's data area."""
     outside = {
         f"{mode} {size}": walk[mode, size, view]["outside"]
         for mode in MODES
