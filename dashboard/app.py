@@ -54,5 +54,5 @@ with notices:
     lecture.render_link_warnings(warnings)
     lecture.render_preset_note()
     show_problems(result)
-with guarded(view):
+with guarded(view), st.container(key=lecture.view_block_key()):  # drawn anew after projector mode changed
     VIEWS[view]()

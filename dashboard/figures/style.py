@@ -13,7 +13,10 @@ Figure modules take these shared pieces from here, never from each other.
 
 from __future__ import annotations
 
+import base64
+import math
 import os
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -42,8 +45,25 @@ END_MARKER_SIZE = 16  # start / end / w*
 FONT_FAMILY = "Helvetica, Arial, sans-serif"
 STRICT = "LSQ_LAB_STRICT"  # set by the tests: figures are validated by plotly there
 FIGURE_HEIGHT = 560
-# Legends under the plot, so they never cover the title or the valley.
-LEGEND_BELOW = {"orientation": "h", "x": 0.0, "y": -0.16, "yanchor": "top"}
+# Legends under the plot, so they never cover the title or the valley. LEGEND_AT_BOTTOM places one
+# from the bottom of the figure ("container") rather than at a fraction of the plot's height, so plotly
+# makes room for it below the x-axis title instead of drawing it through the title when the plot is
+# short; ``make_figure`` moves a legend given as LEGEND_BELOW (or any horizontal legend under the plot)
+# there too. LEGEND_BELOW's explicit ``yref`` keeps a figure that sets it after ``make_figure`` (the
+# animation, with its slider under the legend) in paper units.
+LEGEND_AT_BOTTOM = {
+    "orientation": "h",
+    "x": 0.0,
+    "xanchor": "left",
+    "y": 0.0,
+    "yanchor": "bottom",
+    "yref": "container",
+}
+LEGEND_BELOW = {"orientation": "h", "x": 0.0, "y": -0.16, "yanchor": "top", "yref": "paper"}
+# A title wraps after this many characters: one line of TITLE_SIZE type fits a 440 px panel (the
+# narrowest a chart component draws side by side) with room to spare; plotly never wraps by itself.
+TITLE_CHARS = 48
+TITLE_LINE = 1.3  # a title line's height, in units of its font size
 LOG_AXIS = {"type": "log", "exponentformat": "power", "showexponent": "all"}
 FEW_TICKS = {"dtick": "D2"}  # 1, 2, 5 per decade: for axes spanning a decade or two
 
@@ -108,6 +128,135 @@ def grid(dark: bool = False) -> str:
     return "#3a3a3a" if dark else "#e3e3e3"
 
 
+# --- the room: a figure enlarged for a projector, a figure built light shown on a dark page ---------
+
+PLOTLY_HEIGHT = 450  # what plotly draws a figure without a height at (the chart's div sets none)
+ENLARGED_MAX_HEIGHT = 700  # an enlarged chart still fits a 1024×768 screen under Streamlit's header
+SCENE_TICKS_ENLARGED = 4  # 3D axes keep at most this many ticks once enlarged: bigger labels would collide
+_NOT_A_SIZE = ("sizeref", "sizemin", "sizemode")  # marker attributes that are not a size in pixels
+
+
+def _times(value, factor: float):
+    """A size (a number or an array of them) times ``factor``; anything else as it is."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return value * factor
+    if isinstance(value, dict) and "bdata" in value:  # plotly's typed array: {"dtype", "bdata", "shape"?}
+        value = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    if isinstance(value, (list, tuple, np.ndarray)):
+        array = np.asarray(value)
+        return array * factor if array.dtype.kind in "iuf" else value
+    return value
+
+
+def _enlarge_node(node, factor: float, key: str = "") -> None:
+    """Scale in place every font size, line width and marker size under ``node`` (a plotly JSON dict)."""
+    if isinstance(node, list):
+        if node and isinstance(node[0], (dict, list)):
+            for item in node:
+                _enlarge_node(item, factor, key)
+        return
+    if not isinstance(node, dict):
+        return
+    if key.endswith("font") and "size" in node:  # font, tickfont, textfont, labelfont, ...
+        node["size"] = _times(node["size"], factor)
+    elif key == "marker" and "size" in node:
+        node["size"] = _times(node["size"], factor)
+    elif key == "line" and "width" in node:
+        node["width"] = _times(node["width"], factor)
+    if "arrowwidth" in node:  # an annotation's arrow
+        node["arrowwidth"] = _times(node["arrowwidth"], factor)
+    for child_key, child in node.items():
+        if isinstance(child, (dict, list)) and child_key not in _NOT_A_SIZE:
+            _enlarge_node(child, factor, child_key)
+
+
+def enlarge(spec: dict, factor: float) -> dict:
+    """A figure (plotly JSON: ``data``, ``layout``, ``frames``) with everything the room reads enlarged.
+
+    Every font (title, axis titles, ticks, legend, colour bar, annotations, buttons), line
+    width and marker size is multiplied by ``factor``, and so are the margins and the height,
+    up to ENLARGED_MAX_HEIGHT (the plot keeps its share of the figure, and a chart still fits
+    a 1024×768 screen), the title is re-wrapped for its bigger type, and a 3D axis keeps at most
+    SCENE_TICKS_ENLARGED ticks. ``spec`` is changed in place (arrays are replaced, never
+    written to) and returned.
+    """
+    layout = spec.setdefault("layout", {})
+    layout.setdefault("font", {}).setdefault("size", FONT_SIZE)
+    title = layout.get("title") or {}
+    if title.get("text"):
+        title.setdefault("font", {}).setdefault("size", TITLE_SIZE)
+    for part in (spec.get("data"), layout, *(frame.get("data") for frame in spec.get("frames") or ())):
+        _enlarge_node(part, factor)
+    height = layout.get("height") or PLOTLY_HEIGHT
+    layout["height"] = round(max(height, min(height * factor, ENLARGED_MAX_HEIGHT)))
+    margin = layout.get("margin") or {}
+    for side in ("l", "r", "t", "b"):
+        if margin.get(side):
+            margin[side] = round(margin[side] * factor)
+    fit_title(layout, math.floor(TITLE_CHARS / factor))
+    for name, scene in layout.items():
+        if name.startswith("scene") and isinstance(scene, dict):
+            for axis in ("xaxis", "yaxis", "zaxis"):
+                scene_axis = scene.setdefault(axis, {})
+                most = SCENE_TICKS_ENLARGED
+                scene_axis["nticks"] = min(scene_axis.get("nticks") or most, most)
+    return spec
+
+
+def _dark_twins() -> dict[str, str]:
+    """Each shared light-theme colour and the colour the dark theme uses in its place (lower case)."""
+    pairs = {
+        ink(False): ink(True),
+        paper(False): paper(True),
+        reference_color(False): reference_color(True),
+        grid(False): grid(True),
+        contour_line_color(False): contour_line_color(True),
+        note_box(False): note_box(True),
+        "white": paper(True),
+        "black": ink(True),
+        "rgba(255,255,255,0.8)": note_box(True),
+    }
+    return {light.lower().replace(" ", ""): dark for light, dark in pairs.items()}
+
+
+def _is_scale(node: list, scale: list) -> bool:
+    return all(
+        isinstance(step, (list, tuple)) and len(step) == 2 and (step[0], str(step[1]).lower()) == (v, c)
+        for step, (v, c) in zip(node, scale, strict=True)
+    )
+
+
+def _darken_node(node, twins: dict[str, str]):
+    if isinstance(node, str):
+        return twins.get(node.lower().replace(" ", ""), node)
+    if isinstance(node, list):
+        if len(node) == len(LANDSCAPE_COLORSCALE) and _is_scale(node, LANDSCAPE_COLORSCALE):
+            return [list(step) for step in LANDSCAPE_COLORSCALE_DARK]
+        if node and isinstance(node[0], (str, dict, list, tuple)):
+            return [_darken_node(item, twins) for item in node]
+        return node
+    if isinstance(node, tuple):
+        return _darken_node(list(node), twins)
+    if isinstance(node, dict):
+        return {key: _darken_node(value, twins) for key, value in node.items()}
+    return node
+
+
+def darkened(spec: dict) -> dict:
+    """A figure built for the light theme in the dark theme's colours, if it is one; else ``spec``.
+
+    Every figure builder takes ``dark=``; this is the net under a view that forgot to pass it:
+    a figure on the light paper gets the dark twin of every shared colour (ink, paper, greys,
+    grid, note boxes, the landscape's colour scale). Colours of its own stay.
+    """
+    layout = spec.get("layout") or {}
+    if str(layout.get("paper_bgcolor", "")).lower() != paper(False):
+        return spec
+    return _darken_node(spec, _dark_twins())
+
+
 def merge(base: dict, extra: dict) -> dict:
     """Deep-merge two plain layout dicts (``extra`` wins); neither is modified."""
     out = dict(base)
@@ -164,7 +313,47 @@ def make_figure(data: list, layout: dict, *, title: str, dark: bool = False) -> 
             base[key] = axis
         elif key.startswith("scene"):
             base[key] = {"xaxis": scene_axis, "yaxis": scene_axis, "zaxis": scene_axis}
-    return go.Figure(data=data, layout=merge(base, layout), _validate=os.environ.get(STRICT) == "1")
+    full = merge(base, layout)
+    full.setdefault("height", FIGURE_HEIGHT)  # plotly's own 450 px leaves a legend and two titles little room
+    legend = full["legend"]
+    if legend.get("orientation") == "h" and legend.get("y", 1.0) < 0:  # under the plot: at the bottom edge
+        full["legend"] = {**legend, **LEGEND_AT_BOTTOM}
+    fit_title(full, TITLE_CHARS)
+    return go.Figure(data=data, layout=full, _validate=os.environ.get(STRICT) == "1")
+
+
+def fit_title(layout: dict, width: int) -> None:
+    """Wrap the title of a plain layout dict after ``width`` characters; give the top margin its lines."""
+    title = layout.get("title") or {}
+    if not title.get("text"):
+        return
+    title["text"] = wrap_title(title["text"], width)
+    lines = title["text"].count("<br>") + 1
+    size = (title.get("font") or {}).get("size") or TITLE_SIZE
+    margin = layout.setdefault("margin", {})
+    margin["t"] = max(margin.get("t") or 0, int(lines * TITLE_LINE * size + 26))
+
+
+def wrap_title(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` visible characters (tags such as <sub> do not count).
+
+    Line breaks already in it are redone; a title with markup holding spaces is left alone.
+    """
+    text = str(text)
+    if re.search(r"<[^>]*\s[^>]*>", text):
+        return text
+    words = re.sub(r"<br\s*/?>", " ", text).split()
+    lines, line, seen = [], "", 0
+    for word in words:
+        visible = len(re.sub(r"<[^>]+>", "", word))
+        if line and seen + 1 + visible > width:
+            lines.append(line)
+            line, seen = word, visible
+        else:
+            line, seen = (f"{line} {word}", seen + 1 + visible) if line else (word, visible)
+    if line:
+        lines.append(line)
+    return "<br>".join(lines)
 
 
 def significant(values, digits: int = 6) -> np.ndarray:
@@ -280,17 +469,6 @@ def equal_axes(x_range, y_range, labels: Sequence[str]) -> dict:
 # Appended by the views (Minima): the weights that generated the data, a mark of its own (not a ring,
 # which is a run's start, and not a diamond, which is a minimum).
 TRUTH_SYMBOL = "square-open"
-# Appended by the views (Minibatches … Spectrum): a legend under the plot, placed from the bottom of the
-# figure ("container") rather than at a fraction of the plot's height, so plotly makes room for it below
-# the x-axis title instead of drawing it through the title when the plot is short.
-LEGEND_AT_BOTTOM = {
-    "orientation": "h",
-    "x": 0.0,
-    "xanchor": "left",
-    "y": 0.0,
-    "yanchor": "bottom",
-    "yref": "container",
-}
 # Appended by the views: pixels a figure grows per legend entry beyond two (with LEGEND_AT_BOTTOM the
 # legend takes its room from the plot; on a narrow screen every entry gets its own row).
 LEGEND_ROW = 30

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard import lecture  # the module: names of specs here would count as this module's widgets
 from dashboard.chart import Panel, render_chart
 from dashboard.figures import PathSpec, path_color
+from dashboard.figures.style import darkened, enlarge
 from dashboard.state import LabResult
 
 
@@ -32,26 +35,31 @@ def show_run_messages(result: LabResult) -> None:
             st.info(text, icon=":material/hourglass_top:")
 
 
-PROJECTOR_SCALE = 1.35  # type on a projector, relative to the figures' laptop defaults
-
-
 def is_dark() -> bool:
-    """True when the reader chose the dark theme (⋮ → Settings), so figures follow it."""
-    theme = getattr(st.context, "theme", None)
-    return getattr(theme, "type", None) == "dark"
+    """True when the page is in the dark theme (the sidebar's Theme, kept in the link), so figures follow."""
+    return st.session_state.get(lecture.THEME.key, lecture.THEME.default) == "dark"
 
 
 def projector_scaled(fig):
-    """The figure with its type enlarged when projector mode is on (else unchanged)."""
-    if st.session_state.get("big"):
-        layout = fig.layout
-        base = (layout.font.size or 14) * PROJECTOR_SCALE
-        fig.update_layout(font_size=base, legend_font_size=base)
-        if layout.title.font.size:
-            fig.update_layout(title_font_size=layout.title.font.size * PROJECTOR_SCALE)
-    return fig
+    """The figure as the room should read it: in projector mode, every font, line and marker enlarged.
+
+    Returns ``fig`` itself when projector mode is off, else its plotly JSON (a dict, which a
+    chart ``Panel`` takes as well), enlarged by the page's own factor.
+    """
+    if not st.session_state.get(lecture.BIG.key, lecture.BIG.default):
+        return fig
+    return enlarge(_as_json(fig), lecture.PROJECTOR_SCALE)
+
+
+def themed(fig):
+    """The figure in the page's theme: one built light while the page is dark gets the dark colours."""
+    return darkened(_as_json(fig)) if is_dark() else fig
+
+
+def _as_json(fig) -> dict:
+    return fig.to_plotly_json() if isinstance(fig, go.Figure) else fig
 
 
 def show_chart(fig, *, key: str, alt: str) -> None:
     """Draw one figure in the app's chart (updated in place on the next rerun); every chart has a name."""
-    render_chart([Panel(key, projector_scaled(fig), alt)], key=key)
+    render_chart([Panel(key, projector_scaled(themed(fig)), alt)], key=key)
