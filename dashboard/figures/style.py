@@ -59,6 +59,9 @@ LEGEND_AT_BOTTOM = {
     "yanchor": "bottom",
     "yref": "container",
 }
+# Pixels a figure grows per legend entry beyond two (with LEGEND_AT_BOTTOM the legend takes its room
+# from the plot; on a narrow screen every entry gets its own row).
+LEGEND_ROW = 30
 LEGEND_BELOW = {"orientation": "h", "x": 0.0, "y": -0.16, "yanchor": "top", "yref": "paper"}
 # A title wraps after this many characters: one line of TITLE_SIZE type fits a 440 px panel (the
 # narrowest a chart component draws side by side) with room to spare; plotly never wraps by itself.
@@ -74,6 +77,9 @@ START_SYMBOL = "circle-open"
 END_SYMBOL = "circle"
 DIVERGED_SYMBOL = "x"
 SADDLE_SYMBOL = "cross"
+# The weights that generated the data: a mark of its own (not a ring, which is a run's start, and not a
+# diamond, which is a minimum).
+TRUTH_SYMBOL = "square-open"
 STAR_SIZE = END_MARKER_SIZE + 6  # w* is the one mark every view must show at a glance
 SCENE_STAR_SIZE = 9  # a 3D diamond is drawn as a solid: small reads as the same mark
 SCENE_MARKER_SCALE = 0.5  # scatter3d markers render larger than 2D ones of the same size
@@ -464,11 +470,3 @@ def equal_axes(x_range, y_range, labels: Sequence[str]) -> dict:
             "scaleratio": 1,
         },
     }
-
-
-# Appended by the views (Minima): the weights that generated the data, a mark of its own (not a ring,
-# which is a run's start, and not a diamond, which is a minimum).
-TRUTH_SYMBOL = "square-open"
-# Appended by the views: pixels a figure grows per legend entry beyond two (with LEGEND_AT_BOTTOM the
-# legend takes its room from the plot; on a narrow screen every entry gets its own row).
-LEGEND_ROW = 30

@@ -117,5 +117,5 @@ def test_the_view_is_drawn_anew_when_the_page_asks_after_projector_mode_changed(
     assert '"big": false' in script and lecture.REDRAW in script
     at.button(key=lecture.REDRAW).click().run()
     assert not at.exception and at.session_state[lecture.REDRAWS] == 1
-    assert at.dataframe, "the view is drawn again"
+    assert at.table, "the view is drawn again"
     assert '"big": true' in "".join(el.proto.body for el in open_app(big="true").get("html"))
