@@ -180,15 +180,15 @@ UPDATE_RULES: dict[str, UpdateRule] = {
     for rule in (
         UpdateRule(
             "SGD", "gradient descent", SGD, {"momentum": 0.0, "nesterov": False},
-            kernel_slots=_SGD_SLOTS, limit=_gd_limit, limit_formula="2/λ_max", full_batch_name="GD",
+            kernel_slots=_SGD_SLOTS, limit=_gd_limit, limit_formula="2/λₘₐₓ", full_batch_name="GD",
         ),
         UpdateRule(
             "Momentum", "heavy-ball momentum", SGD, {"nesterov": False}, ("momentum",),
-            kernel_slots=_SGD_SLOTS, limit=_heavy_ball_limit, limit_formula="2(1+β)/λ_max",
+            kernel_slots=_SGD_SLOTS, limit=_heavy_ball_limit, limit_formula="2(1+β)/λₘₐₓ",
         ),
         UpdateRule(
             "Nesterov", "Nesterov momentum", SGD, {"nesterov": True}, ("momentum",),
-            kernel_slots=_SGD_SLOTS, limit=_nesterov_limit, limit_formula="2(1+β)/((1+2β)λ_max)",
+            kernel_slots=_SGD_SLOTS, limit=_nesterov_limit, limit_formula="2(1+β)/((1+2β)λₘₐₓ)",
         ),
         UpdateRule(
             "AdaGrad", "AdaGrad", AdaGrad, {}, ("eps",),

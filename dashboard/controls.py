@@ -190,7 +190,7 @@ def run_specs(i: int) -> dict[str, Spec]:
             "Learning rate η (log scale)",
             LEARNING_RATE_CHOICES,
             base.learning_rate,
-            "Step size. Full-batch GD is stable only below 2/λ_max of XᵀX/N.",
+            "Step size. Full-batch GD is stable only below 2/λₘₐₓ of XᵀX/N.",
         ),
         Choice(
             p + "batch",

@@ -46,11 +46,12 @@ from .style import (
 
 UIREVISION = "lsq-landscape"
 # Close enough that the bowl fills the panel (plotly's default eye is ~2.2 from the centre),
-# looking a little below the middle of the box so the bowl does not float under empty space.
-_CENTER = {"x": 0.0, "y": 0.0, "z": -0.12}
+# looking a little below the middle of the box so the bowl does not float under empty space, and a
+# little left of it: the L(w) axis's ticks and title stand on the box's left and need the room.
+_CENTER = {"x": -0.05, "y": -0.05, "z": -0.2}
 _UP = {"x": 0.0, "y": 0.0, "z": 1.0}
 CAMERA_PRESETS = {
-    "oblique": {"eye": {"x": 1.25, "y": -1.35, "z": 0.8}, "up": _UP, "center": _CENTER},
+    "oblique": {"eye": {"x": 1.1, "y": -1.2, "z": 0.72}, "up": _UP, "center": _CENTER},
     "top": {"eye": {"x": 0.0, "y": 0.0, "z": 2.0}, "up": {"x": 0.0, "y": 1.0, "z": 0.0}, "center": _CENTER},
     "front": {"eye": {"x": 0.0, "y": -2.0, "z": 0.3}, "up": _UP, "center": _CENTER},
     "side": {"eye": {"x": 2.0, "y": 0.0, "z": 0.3}, "up": _UP, "center": _CENTER},
@@ -386,7 +387,7 @@ def build_surface_figure(
             # The true proportions of the two weight axes, within reason for a 3D box.
             "aspectmode": "manual",
             "aspectratio": {"x": max(x_span / longest, 0.3), "y": max(y_span / longest, 0.3), "z": 0.65},
-            "domain": {"x": [0.0, 1.0], "y": [0.0, 1.0]},
+            "domain": {"x": [0.0, 1.0], "y": [0.08, 1.0]},  # the camera buttons have the foot
         },
         "updatemenus": [camera_buttons(dark)],
         "height": FIGURE_HEIGHT,

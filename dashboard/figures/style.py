@@ -185,7 +185,8 @@ def enlarge(spec: dict, factor: float) -> dict:
     width and marker size is multiplied by ``factor``, and so are the margins and the height,
     up to ENLARGED_MAX_HEIGHT (the plot keeps its share of the figure, and a chart still fits
     a 1024×768 screen), the title is re-wrapped for its bigger type, and a 3D axis keeps at most
-    SCENE_TICKS_ENLARGED ticks. ``spec`` is changed in place (arrays are replaced, never
+    SCENE_TICKS_ENLARGED ticks. A 3D box given in manual proportions shrinks by √factor: its
+    bigger tick labels and axis titles need room around it inside the scene, which clips them. ``spec`` is changed in place (arrays are replaced, never
     written to) and returned.
     """
     layout = spec.setdefault("layout", {})
@@ -208,6 +209,8 @@ def enlarge(spec: dict, factor: float) -> dict:
                 scene_axis = scene.setdefault(axis, {})
                 most = SCENE_TICKS_ENLARGED
                 scene_axis["nticks"] = min(scene_axis.get("nticks") or most, most)
+            if scene.get("aspectmode") == "manual" and scene.get("aspectratio"):
+                scene["aspectratio"] = {k: v / math.sqrt(factor) for k, v in scene["aspectratio"].items()}
     return spec
 
 
