@@ -43,7 +43,7 @@ from .optimizers import SGD, AdaGrad, Adam, RMSProp
 
 ADAPTIVE_NO_LIMIT = (
     "{title} has no fixed full-batch stability limit: adaptive methods divide each step by a running "
-    "size of the gradients, so the largest safe η is not set by λ_max of the data."
+    "size of the gradients, so the largest safe η is not set by λₘₐₓ of the data."
 )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import compute, export, lecture, urlstate
+from dashboard import compute, export, lecture, rerun_gate, urlstate
 from dashboard.controls import Reader
 from dashboard.state import compute_lab, guarded, show_problems
 from dashboard.views import VIEW, VIEWS
@@ -28,31 +28,36 @@ def _warm_up() -> bool:
     return True
 
 
+def main() -> None:
+    """The page: link, sidebar, messages, the open view."""
+    warnings = urlstate.open_link()
+    hidden = urlstate.hidden_keys()
+    read = Reader(hidden, urlstate.linked_value)
+
+    view = VIEW.render(label_visibility="collapsed")
+    # Messages above the view share one block, so a message that comes or goes does not shift the
+    # view's elements: its chart then stays mounted in the browser and is updated in place.
+    notices = st.container()
+    with st.sidebar:
+        st.title("Least-squares lab")
+        if not hidden:
+            lecture.render_presets_panel()
+        result = compute_lab(read)
+        st.divider()
+        lecture.render_presentation_controls()
+        if not hidden:
+            lecture.render_share_panel(view)
+            export.render_export_panel(result, view)
+
+    with notices:
+        lecture.render_link_warnings(warnings)
+        lecture.render_preset_note()
+        show_problems(result)
+    with guarded(view), st.container(key=lecture.view_block_key()):  # drawn anew after projector mode changed
+        VIEWS[view]()
+
+
 st.set_page_config(page_title="Least-squares lab", page_icon=ICON, layout="wide")
 _warm_up()
-
-warnings = urlstate.open_link()
-hidden = urlstate.hidden_keys()
-read = Reader(hidden, urlstate.linked_value)
-
-view = VIEW.render(label_visibility="collapsed")
-# Messages above the view share one block, so a message that comes or goes does not shift the
-# view's elements: its chart then stays mounted in the browser and is updated in place.
-notices = st.container()
-with st.sidebar:
-    st.title("Least-squares lab")
-    if not hidden:
-        lecture.render_presets_panel()
-    result = compute_lab(read)
-    st.divider()
-    lecture.render_presentation_controls()
-    if not hidden:
-        lecture.render_share_panel(view)
-        export.render_export_panel(result, view)
-
-with notices:
-    lecture.render_link_warnings(warnings)
-    lecture.render_preset_note()
-    show_problems(result)
-with guarded(view), st.container(key=lecture.view_block_key()):  # drawn anew after projector mode changed
-    VIEWS[view]()
+with rerun_gate.one_at_a_time():
+    main()

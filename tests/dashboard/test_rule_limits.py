@@ -73,9 +73,15 @@ def test_the_valley_preset_shows_heavy_balls_limit_and_no_false_warning():
     limit = UPDATE_RULES["Momentum"].stability_limit(lam, momentum=0.55)
     assert 1.5 < limit and 1.5 > 2 / lam  # above plain GD's limit, below heavy ball's
     captions = [c.value for c in _run_expander(at, 2).caption]
-    assert f"Stability limit of heavy-ball momentum: 2(1+β)/λ_max = {limit:.3g}" in captions, captions
+    assert (
+        f"Stability limit of heavy-ball momentum: {UPDATE_RULES['Momentum'].limit_formula} = {limit:.3g}"
+        in captions
+    ), captions
     gd_captions = [c.value for c in _run_expander(at, 1).caption]
-    assert f"Stability limit of gradient descent: 2/λ_max = {2 / lam:.3g}" in gd_captions, gd_captions
+    assert (
+        f"Stability limit of gradient descent: {UPDATE_RULES['SGD'].limit_formula} = {2 / lam:.3g}"
+        in gd_captions
+    ), gd_captions
 
 
 @pytest.mark.parametrize(("rule", "beta"), [("Momentum", 0.5), ("Nesterov", 0.5), ("SGD", 0.9)])
