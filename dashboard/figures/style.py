@@ -186,8 +186,8 @@ def enlarge(spec: dict, factor: float) -> dict:
     up to ENLARGED_MAX_HEIGHT (the plot keeps its share of the figure, and a chart still fits
     a 1024×768 screen), the title is re-wrapped for its bigger type, and a 3D axis keeps at most
     SCENE_TICKS_ENLARGED ticks. A 3D box given in manual proportions shrinks by √factor: its
-    bigger tick labels and axis titles need room around it inside the scene, which clips them. ``spec`` is changed in place (arrays are replaced, never
-    written to) and returned.
+    bigger tick labels and axis titles need room around it inside the scene, which clips them.
+    ``spec`` is changed in place (arrays are replaced, never written to) and returned.
     """
     layout = spec.setdefault("layout", {})
     layout.setdefault("font", {}).setdefault("size", FONT_SIZE)
