@@ -34,6 +34,7 @@ SIZES = {"1024x768": (1024, 768), "1920x1080": (1920, 1080)}
 # The dark page is opened the way a shared dark link opens it (lecture.theme_link_params).
 MODES = {"light": "", "dark": "theme=dark&embed_options=dark_theme", "projector": "big=true"}
 
+
 def _views():
     return [pytest.param(view, id=_slug(view)) for view in VIEWS]
 
