@@ -1,4 +1,4 @@
-"""Every view as the room sees it: two screen sizes, light, dark and projector mode, in a real Chromium.
+"""Every view as the room sees it: three screen sizes, light, dark and projector mode, in a real Chromium.
 
 One walk (a module fixture) opens the app once per mode and size and clicks through every
 view, as a lecturer would. At each view it keeps two screenshots in
@@ -30,7 +30,7 @@ from dashboard.views import VIEWS
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(__file__).parent / "artifacts" / "room"
-SIZES = {"1024x768": (1024, 768), "1920x1080": (1920, 1080)}
+SIZES = {"1024x768": (1024, 768), "1280x720": (1280, 720), "1920x1080": (1920, 1080)}
 # The dark page is opened the way a shared dark link opens it (lecture.theme_link_params).
 MODES = {"light": "", "dark": "theme=dark&embed_options=dark_theme", "projector": "big=true"}
 
@@ -241,7 +241,7 @@ def test_the_3d_chart_gets_the_room_at_1024x768(walk):
 
 @pytest.mark.parametrize("view", _views())
 def test_no_text_is_cut_to_an_ellipsis(walk, view):
-    """Metric labels, buttons, headings: none ends in Streamlit's "…" at either size, in any mode."""
+    """Metric labels, buttons, headings: none ends in Streamlit's "…" at any size, in any mode."""
     cut = {f"{mode} {size}": walk[mode, size, view]["cut"] for mode in MODES for size in SIZES}
     assert {where: texts for where, texts in cut.items() if texts} == {}
 
