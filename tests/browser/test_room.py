@@ -379,8 +379,9 @@ def test_the_theme_control_switches_page_and_charts_and_keeps_the_theme_in_the_l
 
 
 def _besides_reloads(watch) -> list[str]:
-    """The page's problems, less its own requests that a reload cut short (an image being fetched)."""
-    cut_short = f"requestfailed: {watch.base_url}/"
+    """The page's problems, less its own requests that a reload cut short (an image being fetched,
+    or a ``blob:`` of the page's own, which the reload revokes)."""
+    cut_short = (f"requestfailed: {watch.base_url}/", f"requestfailed: blob:{watch.base_url}/")
     return [p for p in watch.problems if not p.startswith(cut_short)]
 
 
