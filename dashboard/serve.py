@@ -65,14 +65,20 @@ def cores() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def _whole_in(text: str, low: int, high: int) -> int | None:
+    """``text`` as a whole number within [low, high], else None."""
+    try:
+        value = int(text)
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
 def _workers(text: str) -> int:
     if text == "auto":
         return cores()
-    try:
-        count = int(text)
-    except ValueError:
-        count = 0
-    if not 1 <= count <= 64:
+    count = _whole_in(text, 1, 64)
+    if count is None:
         raise argparse.ArgumentTypeError(f"--workers must be 'auto' or a whole number 1..64, not {text!r}")
     return count
 
@@ -90,11 +96,8 @@ def _address(text: str) -> str:
 
 
 def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        port = 0
-    if not 1 <= port <= 65535:
+    port = _whole_in(text, 1, 65535)
+    if port is None:
         raise argparse.ArgumentTypeError(f"--port must be a whole number 1..65535, not {text!r}")
     return port
 
