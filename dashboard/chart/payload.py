@@ -18,6 +18,8 @@ import orjson
 import plotly.graph_objects as go
 from plotly.basedatatypes import BasePlotlyType
 
+from dashboard.figures.style import plain_parts
+
 # A trace above this many bytes of JSON is sent once and referenced afterwards; below it a
 # reference saves less than it costs to track.
 CACHE_MIN_BYTES = 2_048
@@ -101,6 +103,9 @@ def _json(obj) -> bytes:
 
 def _parts(fig) -> tuple[list, dict, list]:
     """Traces, layout and frames of a figure, read in place: ``to_plotly_json`` deep-copies them all."""
+    plain = plain_parts(fig)
+    if plain is not None:  # as its builder wrote it, plotly's copy never made
+        return plain[0], plain[1], []
     if isinstance(fig, go.Figure):
         frames = [frame.to_plotly_json() for frame in fig.frames]
         return fig._data, fig._layout, frames  # plotly's own storage of what the builder gave

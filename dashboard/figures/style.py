@@ -156,15 +156,20 @@ def _times(value, factor: float):
     return value
 
 
-def _enlarge_node(node, factor: float, key: str = "") -> None:
-    """Scale in place every font size, line width and marker size under ``node`` (a plotly JSON dict)."""
+def _enlarge_node(node, factor: float, key: str = "", seen: set[int] | None = None) -> None:
+    """Scale in place every font size, line width and marker size under ``node`` (a plotly JSON dict).
+
+    A dict met twice (two axes sharing one font dict, as plain figures may) is scaled once.
+    """
+    seen = set() if seen is None else seen
     if isinstance(node, list):
         if node and isinstance(node[0], (dict, list)):
             for item in node:
-                _enlarge_node(item, factor, key)
+                _enlarge_node(item, factor, key, seen)
         return
-    if not isinstance(node, dict):
+    if not isinstance(node, dict) or id(node) in seen:
         return
+    seen.add(id(node))
     if key.endswith("font") and "size" in node:  # font, tickfont, textfont, labelfont, ...
         node["size"] = _times(node["size"], factor)
     elif key == "marker" and "size" in node:
@@ -175,7 +180,7 @@ def _enlarge_node(node, factor: float, key: str = "") -> None:
         node["arrowwidth"] = _times(node["arrowwidth"], factor)
     for child_key, child in node.items():
         if isinstance(child, (dict, list)) and child_key not in _NOT_A_SIZE:
-            _enlarge_node(child, factor, child_key)
+            _enlarge_node(child, factor, child_key, seen)
 
 
 def enlarge(spec: dict, factor: float) -> dict:
@@ -194,8 +199,9 @@ def enlarge(spec: dict, factor: float) -> dict:
     title = layout.get("title") or {}
     if title.get("text"):
         title.setdefault("font", {}).setdefault("size", TITLE_SIZE)
+    seen: set[int] = set()
     for part in (spec.get("data"), layout, *(frame.get("data") for frame in spec.get("frames") or ())):
-        _enlarge_node(part, factor)
+        _enlarge_node(part, factor, seen=seen)
     height = layout.get("height") or PLOTLY_HEIGHT
     layout["height"] = round(max(height, min(height * factor, ENLARGED_MAX_HEIGHT)))
     margin = layout.get("margin") or {}
@@ -277,18 +283,49 @@ def merge(base: dict, extra: dict) -> dict:
     return out
 
 
+class Figure(go.Figure):
+    """A ``go.Figure`` that keeps its builder's plain traces and layout until it is used as one.
+
+    plotly wraps and deep-copies every property of a new figure (~0.6 ms for the loss surface,
+    a few per cent of a rerun), though the app's chart only sends the JSON, which the builder's
+    plain dicts already are: :func:`plain_parts` hands them to it untouched. Any other use
+    (``fig.data``, ``fig.layout``, ``update_layout``, ``to_json``, a copy) first builds the
+    plotly figure from them, once; from then on it is an ordinary ``go.Figure``.
+    """
+
+    @classmethod
+    def deferred(cls, data: list, layout: dict) -> Figure:
+        fig = cls.__new__(cls)
+        fig.__dict__["_plain"] = (data, layout)
+        return fig
+
+    def __getattr__(self, name):
+        # Python calls this only for an attribute not set yet: the first use as a plotly figure.
+        plain = self.__dict__.pop("_plain", None)
+        if plain is None:
+            raise AttributeError(name)
+        go.Figure.__init__(self, data=plain[0], layout=plain[1], _validate=False)
+        return getattr(self, name)
+
+
+def plain_parts(fig) -> tuple[list, dict] | None:
+    """The traces and layout a :class:`Figure` was made of, while nothing has turned it into plotly's."""
+    return fig.__dict__.get("_plain") if isinstance(fig, Figure) else None
+
+
 def make_figure(data: list, layout: dict, *, title: str, dark: bool = False) -> go.Figure:
-    """One ``go.Figure`` from traces and a layout dict, with the shared look merged in.
+    """One figure from traces and a layout dict, with the shared look merged in.
 
     The look is set explicitly on top of the empty template ``"none"``, not through
     ``"plotly_white"``: a full template costs ~8 ms and ~6.5 KB of JSON per figure,
     and the result then does not depend on ``plotly.io.templates.default``. Building
     the figure in one call (rather than ``update_*`` afterwards) keeps a builder at a
-    few milliseconds, which the ≤ 100 ms rerun budget needs.
+    few milliseconds.
 
-    plotly validates every property it is given, which costs most of a builder's time
-    (~8 ms of ~10 for the loss surface); the app skips it, and the tests, which set
-    ``LSQ_LAB_STRICT=1``, keep it, so a misspelt property still fails there.
+    The figure is a :class:`Figure`: the chart sends the builder's dicts as they are,
+    without plotly's validation and copies. The tests set ``LSQ_LAB_STRICT=1``: there
+    plotly validates every figure, so a misspelt property fails, and the dicts must be
+    what plotly itself would send (a shorthand such as ``title_text`` would not be).
     """
     axis = {
         "gridcolor": grid(dark),
@@ -328,7 +365,38 @@ def make_figure(data: list, layout: dict, *, title: str, dark: bool = False) -> 
     if legend.get("orientation") == "h" and legend.get("y", 1.0) < 0:  # under the plot: at the bottom edge
         full["legend"] = {**legend, **LEGEND_AT_BOTTOM}
     fit_title(full, TITLE_CHARS)
-    return go.Figure(data=data, layout=full, _validate=os.environ.get(STRICT) == "1")
+    if os.environ.get(STRICT) == "1":
+        _check_plain(data, full)
+    return Figure.deferred(data, full)
+
+
+def _check_plain(data: list, layout: dict) -> None:
+    """Raise unless plotly accepts the figure and would send what its plain dicts say.
+
+    Alike count: an empty list or dict and none at all (plotly drops ``annotations=[]``), and the
+    template (a validated ``{}`` comes back as plotly's empty skeleton, which draws the same).
+    """
+    import json
+
+    from plotly.io.json import to_json_plotly
+
+    def bare(node):
+        if isinstance(node, dict):
+            node = {k: bare(v) for k, v in node.items()}
+            return {k: v for k, v in node.items() if v not in (None, [], {})}
+        return [bare(v) for v in node] if isinstance(node, list) else node
+
+    strict = go.Figure(data=data, layout=layout)
+    pairs = [(f"trace {i}", a, b) for i, (a, b) in enumerate(zip(data, strict._data, strict=True))]
+    pairs.append(("layout", {**layout, "template": None}, {**strict._layout, "template": None}))
+    for where, ours, theirs in pairs:
+        ours, theirs = (bare(json.loads(to_json_plotly(d))) for d in (ours, theirs))
+        for key in sorted(set(ours) | set(theirs)):
+            if ours.get(key) != theirs.get(key):
+                raise ValueError(
+                    f"{where}: plotly sends {key!r} as {str(theirs.get(key))[:200]}, "
+                    f"the builder wrote {str(ours.get(key))[:200]}"
+                )
 
 
 def fit_title(layout: dict, width: int) -> None:

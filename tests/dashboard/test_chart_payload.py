@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import plotly.graph_objects as go
+import pytest
 from conftest import _decode, charts, figures, new_app
 
 from core import QuadraticLoss, make_regression
@@ -13,6 +14,7 @@ from core.landscape import loss_slice
 from dashboard import lab
 from dashboard.chart import Panel
 from dashboard.chart.payload import CACHE_MIN_BYTES, KnownTraces, decode, encode
+from dashboard.figures.style import Figure, make_figure, plain_parts
 from dashboard.settings import DataSettings, LabSettings
 
 
@@ -150,3 +152,21 @@ def test_the_payload_holds_what_plotly_itself_would_send():
     theirs = _decode(json.loads(fig.to_json()))
     assert ours["data"] == theirs["data"]
     assert ours["layout"] == theirs["layout"]
+
+
+def test_a_built_figure_is_sent_as_its_builder_wrote_it_until_it_is_changed():
+    fig = make_figure([{"type": "scatter", "x": [1, 2], "y": [3, 4]}], {"xaxis": {}}, title="t")
+    assert isinstance(fig, go.Figure) and isinstance(fig, Figure)
+    data, layout = plain_parts(fig)
+    sent = decode(encode([Panel("p", fig, "")], known=KnownTraces(limit=0)))[0]
+    assert sent["data"] == data == [{"type": "scatter", "x": [1, 2], "y": [3, 4]}]
+    assert sent["layout"]["title"]["text"] == layout["title"]["text"] == "t"
+    assert fig.layout.title.text == "t"  # used as plotly's figure: built from the same dicts
+    fig.update_layout(height=300)  # and, once changed, sent as plotly holds it
+    assert plain_parts(fig) is None
+    assert decode(encode([Panel("p", fig, "")], known=KnownTraces(limit=0)))[0]["layout"]["height"] == 300
+
+
+def test_strict_figures_say_what_plotly_would_send():
+    with pytest.raises(ValueError, match="title_text"):  # plotly's shorthand: the browser would not know it
+        make_figure([{"type": "scatter", "x": [1]}], {"xaxis": {"title_text": "w"}}, title="t")
