@@ -14,8 +14,9 @@ served, no errors, p95 ≤ 2 s on a 2-core machine.
 ``--workers W`` serves the hall from W Streamlit processes behind HAProxy
 (``python3 -m dashboard.serve``) when W > 1; lists (``--workers 1,2 --users
 60,120``) measure every pair against a fresh server and end with one table and
-the budgets of issue 13: W = 2 answers ≥ 1.7× the moves per second of W = 1, at
-60 users through the balancer p95 ≤ 1 s, every user served, zero errors. The
+the budgets of issue 13: W = 2 answers ≥ 1.7× the moves per second of W = 1 (at
+the heaviest load measured that saturates one process), at 60 users through the
+balancer p95 ≤ 1 s, every user served, zero errors. The
 CPU the serving processes used per answered move is printed too (the figure to
 extrapolate from), and how busy the rest of the machine was meanwhile.
 
@@ -392,18 +393,27 @@ def run_halls(workers: list[int], users: list[int], seconds: float, clients: str
     by = {(r["workers"], r["users"]): r for r in results}
     ok = all(r["served"] == r["users"] and r["errors"] == 0 for r in results)
     print(f"\n{'every user served, zero errors':<44} {'yes' if ok else 'NO'}")
+    # The scaling budget is judged at the heaviest load measured that saturates one process: a
+    # lighter one that also saturates it may leave two workers short of work (students wait for
+    # their answer before moving again), so their ratio there measures the demand, not the workers.
+    saturated = [
+        u for u in users if (1, u) in by and by[(1, u)]["moves_per_s"] <= SATURATED * u / MEAN_THINK_S
+    ]
+    judged_at = max(saturated, default=None)
+    if judged_at is None and 2 in workers:
+        ok = False
+        print(f"{'W = 2 ÷ W = 1':<44} not judged: no load measured saturates one process (add users)")
     for u in users:
         for w in workers:
             if w > 1 and (1, u) in by:
                 ratio = by[(w, u)]["moves_per_s"] / by[(1, u)]["moves_per_s"]
                 verdict = ""
-                asked = u / MEAN_THINK_S
-                if w == 2 and by[(1, u)]["moves_per_s"] > SATURATED * asked:
+                if u not in saturated:
                     verdict = "(W = 1 keeps up with what is asked: not a measure of scaling)"
-                elif w == 2:
+                elif w == 2 and u == judged_at:
                     good = ratio >= SCALING_BUDGET
                     ok &= good
-                    verdict = f"(budget ≥ {SCALING_BUDGET:.2f}) {'yes' if good else 'NO'}"
+                    verdict = f"(budget ≥ {SCALING_BUDGET:.2f}, heaviest load) {'yes' if good else 'NO'}"
                 print(f"{f'{u} users: moves/s W={w} ÷ W=1':<44} {ratio:.2f}   {verdict}")
             if w > 1 and u == BALANCED_USERS:
                 good = by[(w, u)]["p95"] <= BALANCED_P95_S

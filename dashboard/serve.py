@@ -149,6 +149,7 @@ def haproxy_config(address: str, port: int, worker_ports: Sequence[int]) -> str:
 # Written by dashboard/serve.py for one launch; edits are lost.
 global
     maxconn {MAX_CONNECTIONS}
+    nbthread 1                  # a lecture's traffic is light for HAProxy; the cores go to the workers
 
 defaults
     mode http
