@@ -283,7 +283,7 @@ def merge(base: dict, extra: dict) -> dict:
     return out
 
 
-class Figure(go.Figure):
+class PlainFigure(go.Figure):
     """A ``go.Figure`` that keeps its builder's plain traces and layout until it is used as one.
 
     plotly wraps and deep-copies every property of a new figure (~0.6 ms for the loss surface,
@@ -294,7 +294,7 @@ class Figure(go.Figure):
     """
 
     @classmethod
-    def deferred(cls, data: list, layout: dict) -> Figure:
+    def deferred(cls, data: list, layout: dict) -> PlainFigure:
         fig = cls.__new__(cls)
         fig.__dict__["_plain"] = (data, layout)
         return fig
@@ -309,8 +309,8 @@ class Figure(go.Figure):
 
 
 def plain_parts(fig) -> tuple[list, dict] | None:
-    """The traces and layout a :class:`Figure` was made of, while nothing has turned it into plotly's."""
-    return fig.__dict__.get("_plain") if isinstance(fig, Figure) else None
+    """The traces and layout a :class:`PlainFigure` was made of, while nothing has made it plotly's."""
+    return fig.__dict__.get("_plain") if isinstance(fig, PlainFigure) else None
 
 
 def make_figure(data: list, layout: dict, *, title: str, dark: bool = False) -> go.Figure:
@@ -322,7 +322,7 @@ def make_figure(data: list, layout: dict, *, title: str, dark: bool = False) -> 
     the figure in one call (rather than ``update_*`` afterwards) keeps a builder at a
     few milliseconds.
 
-    The figure is a :class:`Figure`: the chart sends the builder's dicts as they are,
+    The figure is a :class:`PlainFigure`: the chart sends the builder's dicts as they are,
     without plotly's validation and copies. The tests set ``LSQ_LAB_STRICT=1``: there
     plotly validates every figure, so a misspelt property fails, and the dicts must be
     what plotly itself would send (a shorthand such as ``title_text`` would not be).
@@ -367,7 +367,7 @@ def make_figure(data: list, layout: dict, *, title: str, dark: bool = False) -> 
     fit_title(full, TITLE_CHARS)
     if os.environ.get(STRICT) == "1":
         _check_plain(data, full)
-    return Figure.deferred(data, full)
+    return PlainFigure.deferred(data, full)
 
 
 def _check_plain(data: list, layout: dict) -> None:
@@ -386,9 +386,9 @@ def _check_plain(data: list, layout: dict) -> None:
             return {k: v for k, v in node.items() if v not in (None, [], {})}
         return [bare(v) for v in node] if isinstance(node, list) else node
 
-    strict = go.Figure(data=data, layout=layout)
-    pairs = [(f"trace {i}", a, b) for i, (a, b) in enumerate(zip(data, strict._data, strict=True))]
-    pairs.append(("layout", {**layout, "template": None}, {**strict._layout, "template": None}))
+    validated = go.Figure(data=data, layout=layout)
+    pairs = [(f"trace {i}", a, b) for i, (a, b) in enumerate(zip(data, validated._data, strict=True))]
+    pairs.append(("layout", {**layout, "template": None}, {**validated._layout, "template": None}))
     for where, ours, theirs in pairs:
         ours, theirs = (bare(json.loads(to_json_plotly(d))) for d in (ours, theirs))
         for key in sorted(set(ours) | set(theirs)):

@@ -14,7 +14,7 @@ from core.landscape import loss_slice
 from dashboard import lab
 from dashboard.chart import Panel
 from dashboard.chart.payload import CACHE_MIN_BYTES, KnownTraces, decode, encode
-from dashboard.figures.style import Figure, make_figure, plain_parts
+from dashboard.figures.style import PlainFigure, make_figure, plain_parts
 from dashboard.settings import DataSettings, LabSettings
 
 
@@ -156,7 +156,7 @@ def test_the_payload_holds_what_plotly_itself_would_send():
 
 def test_a_built_figure_is_sent_as_its_builder_wrote_it_until_it_is_changed():
     fig = make_figure([{"type": "scatter", "x": [1, 2], "y": [3, 4]}], {"xaxis": {}}, title="t")
-    assert isinstance(fig, go.Figure) and isinstance(fig, Figure)
+    assert isinstance(fig, go.Figure) and isinstance(fig, PlainFigure)
     data, layout = plain_parts(fig)
     sent = decode(encode([Panel("p", fig, "")], known=KnownTraces(limit=0)))[0]
     assert sent["data"] == data == [{"type": "scatter", "x": [1, 2], "y": [3, 4]}]
