@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -18,7 +19,6 @@ def test_a_rerun_that_raises_gives_its_turn_back():
 
 def test_a_second_rerun_waits_for_the_first():
     order = []
-    entered = threading.Event()
 
     def second():
         with rerun_gate.one_at_a_time():
@@ -27,7 +27,7 @@ def test_a_second_rerun_waits_for_the_first():
     with rerun_gate.one_at_a_time():
         thread = threading.Thread(target=second)
         thread.start()
-        entered.wait(0.2)  # time enough for the second to reach the gate
+        time.sleep(0.2)  # time enough for the second to reach the gate
         order.append("first")
     thread.join(5)
     assert order == ["first", "second"]
