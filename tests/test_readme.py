@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +28,12 @@ def test_ci_runs_the_readme_test_command():
 def test_readme_images_exist():
     for target in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", (ROOT / "README.md").read_text()):
         assert (ROOT / target).is_file(), target
+
+
+def test_the_first_run_asks_nothing_before_serving():
+    # Streamlit's first run asks for an e-mail in the terminal and serves nothing until answered.
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["showEmailPrompt"] is False
 
 
 def test_app_entry_point_exists():
